@@ -1,0 +1,131 @@
+#!/usr/bin/env python3
+"""The workshop's front door: one stdlib-only script so a fresh machine needs nothing but Python.
+
+Every verb first makes sure ``.venv`` exists and holds the current dependencies (it
+re-installs only when ``pyproject.toml`` changed), then runs inside it. ``make lab`` and
+friends are aliases for these verbs.
+
+    python3 dev.py lab      # the workshop: embedded cluster + JupyterLab on notebooks/
+    python3 dev.py test     # everything CI checks: lint, import contracts, tests, notebooks
+    python3 dev.py demo     # the workshop's story, headless, in a terminal
+    python3 dev.py bench    # the benchmarks in bench/, printed as tables
+    python3 dev.py lint     # ruff + import-linter only
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PY = BIN / ("python.exe" if os.name == "nt" else "python")
+STAMP = VENV / ".mathctl-installed"
+
+if sys.version_info < (3, 11):
+    sys.exit(f"mathctl needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
+
+
+def _requirements_digest() -> str:
+    return hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+
+
+def ensure_venv() -> None:
+    """Create .venv and install the package with its test extras, unless already current."""
+    if not PY.exists():
+        print(f"Creating a virtual environment in {VENV} …", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    digest = _requirements_digest()
+    if STAMP.exists() and STAMP.read_text() == digest:
+        return
+    print("Installing mathctl and its dependencies into .venv (first run takes a minute) …",
+          flush=True)
+    subprocess.run([str(PY), "-m", "pip", "install", "--quiet", "--upgrade", "pip"], check=True)
+    subprocess.run(
+        [str(PY), "-m", "pip", "install", "--quiet", "-e", f"{ROOT}[test]"], check=True
+    )
+    STAMP.write_text(digest)
+
+
+def run(*args: str | Path, env: dict[str, str] | None = None) -> int:
+    return subprocess.run([str(a) for a in args], cwd=ROOT, env=env).returncode
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
+    env.setdefault("MATHCTL_HOME", str(ROOT / ".mathctl"))
+    env.update(extra)
+    return env
+
+
+def lint() -> int:
+    env = _env()
+    rc = run(PY, "-m", "ruff", "check", "mathctl", "tests", "bench", "dev.py", env=env)
+    rc |= run(BIN / "lint-imports", env=env)
+    return rc
+
+
+def test(extra: list[str]) -> int:
+    rc = lint()
+    if rc:
+        print("Lint failed; fix the findings above (ruff check --fix fixes most).")
+        return rc
+    # A private embedded cluster for this run, so notebooks never touch the learner's own one.
+    # Set MATHCTL_CLUSTER=<context> to run the same suite against a real cluster instead.
+    home = tempfile.mkdtemp(prefix="mathctl-test-")
+    env = _env(MATHCTL_HOME=home)
+    env.setdefault("MATHCTL_CLUSTER", "embedded")
+    targets = [t for t in ("tests", "solutions", "notebooks") if any((ROOT / t).rglob("*.py*"))]
+    try:
+        return run(PY, "-m", "pytest", *targets, *extra, env=env)
+    finally:
+        run(PY, "-m", "mathctl", "down", "--quiet", env=env)
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def lab(extra: list[str]) -> int:
+    env = _env()
+    if env.get("MATHCTL_CLUSTER", "embedded") == "embedded" and "KUBECONFIG" not in os.environ:
+        rc = run(PY, "-m", "mathctl", "up", env=env)
+        if rc:
+            return rc
+    return run(
+        BIN / "jupyter", "lab", "--notebook-dir", ROOT / "notebooks",
+        "--LabApp.default_url=/lab/tree/10-getting-a-cluster.ipynb", *extra, env=env,
+    )
+
+
+def main(argv: list[str]) -> int:
+    verb, extra = (argv[0], argv[1:]) if argv else ("help", [])
+    if verb in {"help", "-h", "--help"}:
+        print(__doc__)
+        return 0
+    ensure_venv()
+    if verb == "lint":
+        return lint()
+    if verb == "test":
+        return test(extra)
+    if verb == "lab":
+        return lab(extra)
+    if verb == "demo":
+        return run(PY, "-m", "mathctl", "demo", *extra, env=_env())
+    if verb == "bench":
+        rc = 0
+        for script in sorted((ROOT / "bench").glob("*.py")):
+            print(f"\n=== {script.name} ===", flush=True)
+            rc |= run(PY, script, *extra, env=_env())
+        return rc
+    print(f"Unknown verb {verb!r}.\n{__doc__}")
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
