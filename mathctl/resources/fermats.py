@@ -1,0 +1,108 @@
+"""The Fermat kind: is ``spec.number`` a sum of two squares? Answered by a tree of Tuples.
+
+The third stage of the workshop (notebook 30): the Fermat controller owns one Tuple
+``<fermat>-<i>`` with numbers ``[i, n - i]`` for each ``i = 0 … n // 2``; a Tuple whose two
+Numbers are both squares is a pair ``(a, b)`` with ``a² + b² = n``. The status reports the pairs
+the tree found beside ``expectedPairs``, the pure answer of ``mathctl.core.two_squares``, so a
+learner sees the controller agree with the math. Above ``MAX_FERMAT_NUMBER`` no tree is built
+(see ``limits``). ``FERMAT_CRD`` becomes ``crds/fermat.yaml``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from mathctl.resources.conditions import Condition
+from mathctl.resources.crd import AGE, CRDSource, field_column
+from mathctl.resources.group import FERMAT, KindNames
+from mathctl.resources.limits import INT64_MAX
+from mathctl.resources.meta import (
+    ObjectMeta,
+    OwnerReference,
+    is_status_current,
+    object_from_dict,
+    object_to_dict,
+)
+from mathctl.resources.numbers import conditions_field, observed_generation_field
+from mathctl.resources.wire import wire
+
+
+@dataclass(frozen=True)
+class Pair:
+    """``a² + b² = n`` with ``0 ≤ a ≤ b``."""
+
+    a: int = field(metadata=wire("a", "The smaller root.", required=True, minimum=0))
+    b: int = field(metadata=wire("b", "The larger root.", required=True, minimum=0))
+
+
+@dataclass(frozen=True)
+class FermatSpec:
+    number: int = field(metadata=wire(
+        "number", "The non-negative integer to write as a sum of two squares.",
+        required=True, minimum=0, maximum=INT64_MAX, example="13"))
+
+
+@dataclass(frozen=True, kw_only=True)
+class FermatStatus:
+    two_squares_found: bool | None = field(default=None, metadata=wire(
+        "twoSquaresFound",
+        "True once a child Tuple is all squares; false when the whole tree reports and none "
+        "is; unset while the answer is still open or no tree is built."))
+    pairs: tuple[Pair, ...] = field(default=(), metadata=wire(
+        "pairs", "The pairs (a, b) the Tuple tree found, a ascending."))
+    expected_pairs: tuple[Pair, ...] = field(default=(), metadata=wire(
+        "expectedPairs", "The pairs computed directly (the cross-check), a ascending."))
+    agrees: bool | None = field(default=None, metadata=wire(
+        "agrees", "Whether the complete tree found exactly expectedPairs; unset until the "
+        "tree is complete."))
+    observed_generation: int | None = observed_generation_field()
+    conditions: tuple[Condition, ...] = conditions_field()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Fermat:
+    """A Fermat object as the API server stores it."""
+
+    KIND: ClassVar[KindNames] = FERMAT
+    metadata: ObjectMeta = field(metadata=wire("metadata", "Standard object metadata.",
+                                               required=True))
+    spec: FermatSpec = field(metadata=wire("spec", "Desired state.", required=True))
+    status: FermatStatus | None = field(default=None, metadata=wire("status", "Observed state."))
+
+    @classmethod
+    def from_dict(cls, body: Mapping[str, Any]) -> Fermat:
+        return object_from_dict(cls, body)
+
+    def to_dict(self) -> dict[str, Any]:
+        return object_to_dict(self)
+
+    @classmethod
+    def new(cls, name: str, number: int, *, namespace: str | None = None,
+            owners: Sequence[OwnerReference] = ()) -> Fermat:
+        return cls(metadata=ObjectMeta(name=name, namespace=namespace,
+                                       owner_references=tuple(owners)),
+                   spec=FermatSpec(number=number))
+
+    @property
+    def status_is_current(self) -> bool:
+        return self.status is not None and is_status_current(
+            self.metadata.generation, self.status.observed_generation)
+
+
+FERMAT_CRD = CRDSource(
+    names=FERMAT,
+    description="Fermat asks whether spec.number is a sum of two squares; its controller owns "
+                "one Tuple [i, n-i] per i = 0 .. n/2.",
+    spec=FermatSpec,
+    spec_description="FermatSpec holds the number.",
+    status=FermatStatus,
+    status_description="FermatStatus is written by the Fermat controller.",
+    columns=(
+        field_column("Number", "spec", FermatSpec, "number"),
+        field_column("Found", "status", FermatStatus, "two_squares_found"),
+        field_column("Pairs", "status", FermatStatus, "pairs"),
+        AGE,
+    ),
+)
