@@ -196,7 +196,9 @@ def _error_body(reason: str, bad_value: Any, detail: str) -> str:
         body = words
     else:
         value = "null" if bad_value is None else bad_value
-        if isinstance(value, str):
+        if isinstance(value, _GoDump):
+            body = f"{words}: {value}"
+        elif isinstance(value, str):
             body = f"{words}: {go_quote(value)}"
         elif isinstance(value, bool | int | float):
             body = f"{words}: {go_value(value)}"
@@ -1334,8 +1336,15 @@ def validate_crd(crd: Mapping[str, Any]) -> list[FieldError]:
     ``<plural>.<group>``), group, scope, versions (names, exactly one storage version, schema
     present, structural, root rules), names (plural/singular/kind/listKind/shortNames/categories),
     printer columns and stored versions. Not covered: CEL rules, conversion webhooks, defaults
-    validation against the schema. Where kube prints a Go struct dump as the bad value
-    (``spec.versions``), this renders the versions as JSON-like Go maps instead.
+    checked against the schema, the OpenAPI-schema rules beyond structure.
+
+    Like kube, this reports on the *internal* form of the CRD: when every version has the same
+    schema (always so with one version) it is hoisted to ``spec.validation``, and the same for
+    subresources and printer columns, so a one-version CRD's errors read
+    ``spec.validation.openAPIV3Schema…`` and ``spec.additionalPrinterColumns[0]…``
+    (apiextensions/v1/conversion.go). Where kube prints a Go struct dump as the bad value
+    (``spec.versions``, a whole schema), the dump is rebuilt for the common cases; pointers that
+    kube prints as memory addresses cannot match.
     """
     spec: Mapping[str, Any] = crd.get("spec") or {}
     names: Mapping[str, Any] = spec.get("names") or {}
@@ -1362,11 +1371,16 @@ def validate_crd(crd: Mapping[str, Any]) -> list[FieldError]:
     elif scope not in ("Cluster", "Namespaced"):
         errors.append(_not_supported("spec.scope", scope, ["Cluster", "Namespaced"]))
     versions: list[Mapping[str, Any]] = list(spec.get("versions") or [])
-    for i, version in enumerate(versions):
-        schema = (version.get("schema") or {}).get("openAPIV3Schema")
-        if schema is None:
-            errors.append(_required(f"spec.versions[{i}].schema.openAPIV3Schema",
-                                    "schemas are required"))
+    hoisted = {key: _all_same(versions, key) for key in
+               ("schema", "subresources", "additionalPrinterColumns")}
+    top_schema = versions[0].get("schema") if versions and hoisted["schema"] else None
+    top_status = bool(versions) and hoisted["subresources"] and \
+        "status" in (versions[0].get("subresources") or {})
+    if top_schema is None or top_schema.get("openAPIV3Schema") is None:
+        for i, version in enumerate(versions):
+            if (version.get("schema") or {}).get("openAPIV3Schema") is None:
+                errors.append(_required(f"spec.versions[{i}].schema.openAPIV3Schema",
+                                        "schemas are required"))
     storage = 0
     seen: set[str] = set()
     unique = True
@@ -1378,24 +1392,44 @@ def validate_crd(crd: Mapping[str, Any]) -> list[FieldError]:
         msgs = _dns1035(vname)
         if msgs:
             errors.append(_invalid(f"spec.versions[{i}].name", vname, ",".join(msgs)))
-        errors.extend(_version_errors(version, f"spec.versions[{i}]"))
+        path = f"spec.versions[{i}]"
+        if not hoisted["schema"]:
+            status = "status" in (version.get("subresources") or {})
+            errors.extend(_schema_errors(version.get("schema"), status, f"{path}.schema"))
+        if not hoisted["additionalPrinterColumns"]:
+            for j, column in enumerate(version.get("additionalPrinterColumns") or ()):
+                errors.extend(_column_errors(column, f"{path}.additionalPrinterColumns[{j}]"))
     if not unique:
-        errors.append(_invalid("spec.versions", versions, "must contain unique version names"))
+        errors.append(_invalid("spec.versions", _VersionsDump(versions, hoisted),
+                               "must contain unique version names"))
     if storage != 1:
-        errors.append(_invalid("spec.versions", versions,
+        errors.append(_invalid("spec.versions", _VersionsDump(versions, hoisted),
                                "must have exactly one version marked as storage version"))
+    if versions:
+        # The internal spec.version is the first version's name (v1 conversion).
+        first = versions[0].get("name") or ""
+        msgs = _dns1035(first)
+        if msgs:
+            errors.append(_invalid("spec.version", first, ",".join(msgs)))
     for key in ("plural", "singular", "kind", "listKind"):
         if not names.get(key):
             errors.append(_required(f"spec.names.{key}"))
     errors.extend(_names_errors(names))
+    if top_schema is not None:
+        errors.extend(_schema_errors(top_schema, top_status, "spec.validation"))
+    if hoisted["additionalPrinterColumns"] and versions:
+        for j, column in enumerate(versions[0].get("additionalPrinterColumns") or ()):
+            errors.extend(_column_errors(column, f"spec.additionalPrinterColumns[{j}]"))
     stored = list((crd.get("status") or {}).get("storedVersions") or [])
+    stored_dump = _GoDump("[]string{" + ", ".join(go_quote(v) for v in stored) + "}"
+                          if stored else "[]string(nil)")
     if not stored:
-        errors.append(_invalid("status.storedVersions", stored,
+        errors.append(_invalid("status.storedVersions", stored_dump,
                                "must have at least one stored version"))
     else:
         for version in versions:
             if version.get("storage") and version.get("name") not in stored:
-                errors.append(_invalid("status.storedVersions", stored,
+                errors.append(_invalid("status.storedVersions", stored_dump,
                                        "must have the storage version " + version.get("name", "")))
         known = {v.get("name") for v in versions}
         for i, name in enumerate(stored):
@@ -1405,22 +1439,85 @@ def validate_crd(crd: Mapping[str, Any]) -> list[FieldError]:
     return errors
 
 
-def _version_errors(version: Mapping[str, Any], path: str) -> list[FieldError]:
+def _all_same(versions: list[Mapping[str, Any]], key: str) -> bool:
+    """v1 → internal conversion hoists a per-version field when all versions agree on it."""
+    if not versions:
+        return False
+    first = versions[0].get(key)
+    return first is not None and all(v.get(key) == first for v in versions[1:])
+
+
+class _GoDump(str):
+    """A bad value that kube prints with ``%#v`` of a Go struct: shown as given."""
+
+
+class _VersionsDump(_GoDump):
+    """``%#v`` of ``[]apiextensions.CustomResourceDefinitionVersion`` (internal form)."""
+
+    def __new__(cls, versions: list[Mapping[str, Any]],
+                hoisted: Mapping[str, bool]) -> _VersionsDump:
+        items = []
+        for v in versions:
+            warning = v.get("deprecationWarning")
+            shown_warning = "(*string)(nil)" if warning is None else "(*string)(0xc000000000)"
+            schema = "(*apiextensions.CustomResourceValidation)(nil)" \
+                if hoisted["schema"] or v.get("schema") is None \
+                else "(*apiextensions.CustomResourceValidation)(0xc000000000)"
+            subresources = "(*apiextensions.CustomResourceSubresources)(nil)" \
+                if hoisted["subresources"] or v.get("subresources") is None \
+                else "(*apiextensions.CustomResourceSubresources)(0xc000000000)"
+            columns = "[]apiextensions.CustomResourceColumnDefinition(nil)" \
+                if hoisted["additionalPrinterColumns"] or not v.get("additionalPrinterColumns") \
+                else "[]apiextensions.CustomResourceColumnDefinition{…}"
+            items.append(
+                "apiextensions.CustomResourceDefinitionVersion{"
+                f"Name:{go_quote(v.get('name') or '')}, "
+                f"Served:{go_value(bool(v.get('served')))}, "
+                f"Storage:{go_value(bool(v.get('storage')))}, "
+                f"Deprecated:{go_value(bool(v.get('deprecated')))}, "
+                f"DeprecationWarning:{shown_warning}, Schema:{schema}, "
+                f"Subresources:{subresources}, AdditionalPrinterColumns:{columns}}}"
+            )
+        return super().__new__(
+            cls, "[]apiextensions.CustomResourceDefinitionVersion{" + ", ".join(items) + "}")
+
+
+# Fields kube allows at the root of a schema when the status subresource is on
+# (validation.go allowedFieldsAtRootSchema), by their JSON names.
+_ROOT_ALLOWED = {
+    "description": "Description", "type": "Type", "format": "Format", "title": "Title",
+    "maximum": "Maximum", "exclusiveMaximum": "ExclusiveMaximum", "minimum": "Minimum",
+    "exclusiveMinimum": "ExclusiveMinimum", "maxLength": "MaxLength", "minLength": "MinLength",
+    "pattern": "Pattern", "maxItems": "MaxItems", "minItems": "MinItems",
+    "uniqueItems": "UniqueItems", "multipleOf": "MultipleOf", "required": "Required",
+    "items": "Items", "properties": "Properties", "externalDocs": "ExternalDocs",
+    "example": "Example", "x-kubernetes-preserve-unknown-fields": "XPreserveUnknownFields",
+    "x-kubernetes-validations": "XValidations",
+}
+
+
+def _schema_errors(validation: Mapping[str, Any] | None, status_enabled: bool,
+                   path: str) -> list[FieldError]:
+    """``validateCustomResourceDefinitionValidation`` for one ``schema:`` block."""
+    schema = (validation or {}).get("openAPIV3Schema")
+    if not isinstance(schema, Mapping):
+        return []
     errors: list[FieldError] = []
-    schema = (version.get("schema") or {}).get("openAPIV3Schema")
-    schema_path = f"{path}.schema.openAPIV3Schema"
-    if isinstance(schema, Mapping):
-        status_enabled = "status" in (version.get("subresources") or {})
-        if status_enabled and schema.get("type") and schema.get("type") != "object":
+    schema_path = f"{path}.openAPIV3Schema"
+    if status_enabled:
+        if schema.get("type") and schema.get("type") != "object":
             errors.append(_invalid(f"{schema_path}.type", schema.get("type"),
                                    'only "object" is allowed as the type at the root of the '
                                    "schema if the status subresource is enabled"))
-        if schema.get("nullable"):
-            errors.append(_forbidden(f"{schema_path}.nullable",
-                                     "nullable cannot be true at the root"))
-        errors.extend(structural_errors(schema, path=schema_path))
-    for i, column in enumerate(version.get("additionalPrinterColumns") or ()):
-        errors.extend(_column_errors(column, f"{path}.additionalPrinterColumns[{i}]"))
+        elif any(v not in (None, False, "", [], {}) for k, v in schema.items()
+                 if k not in _ROOT_ALLOWED):
+            allowed = " ".join(_ROOT_ALLOWED.values())
+            errors.append(_invalid(schema_path, _GoDump(go_value(dict(schema), sharp=True)),
+                                   f"only [{allowed}] fields are allowed at the root of the "
+                                   "schema if the status subresource is enabled"))
+    if schema.get("nullable"):
+        errors.append(_forbidden(f"{schema_path}.nullable", "nullable cannot be true at the root"))
+    errors.extend(structural_errors(schema, path=schema_path))
     return errors
 
 
