@@ -1,0 +1,99 @@
+"""``python -m mathctl.apiserver --port N --data-dir D``: the embedded API server process.
+
+Started in the background by ``mathctl up`` and by ``testing.EmbeddedServer``; it binds
+127.0.0.1 only and speaks plain HTTP. Why not HTTPS: the socket is reachable from this machine
+alone, and TLS would need certificate tooling (or a generated CA the learner must trust) on a
+fresh laptop; the bearer token is still required on every API request, so other local users
+cannot use it without the kubeconfig (mode 0600). Once listening, it prints one JSON line on
+stdout (``{"port": …, "pid": …}``) so its starter learns the port, then logs to stderr only;
+if the port is taken it prints ``{"error": "port-in-use", "port": …}`` and exits with code 3.
+Imports are kept light (no kubernetes client, no yaml until needed) so it is ready fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import errno
+import json
+import logging
+import os
+import signal
+import socket
+import sys
+from pathlib import Path
+
+EXIT_PORT_IN_USE = 3
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m mathctl.apiserver", description=__doc__)
+    parser.add_argument("--port", type=int, default=0, help="TCP port on 127.0.0.1 (0: any)")
+    parser.add_argument("--data-dir", type=Path, required=True, help="where objects are kept")
+    parser.add_argument("--watch-history", type=int, default=10_000,
+                        help="events kept for watches that resume from a resourceVersion")
+    parser.add_argument("--fsync", action="store_true",
+                        help="fsync every commit (synchronous=FULL): survives power loss too")
+    return parser.parse_args(argv)
+
+
+def _bind(port: int) -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # Rebinding right after a restart must not fail on connections still in TIME_WAIT.
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", port))
+    sock.listen(1024)
+    sock.setblocking(False)
+    return sock
+
+
+def _announce(message: dict[str, object]) -> None:
+    sys.stdout.write(json.dumps(message) + "\n")
+    sys.stdout.flush()
+    # Nothing else goes to stdout: the starter may have closed its end of the pipe.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+
+
+async def serve(args: argparse.Namespace) -> int:
+    from aiohttp import web
+
+    from mathctl.apiserver.server import build
+
+    try:
+        sock = _bind(args.port)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            _announce({"error": "port-in-use", "port": args.port})
+            return EXIT_PORT_IN_USE
+        raise
+    port = sock.getsockname()[1]
+    server = build(args.data_dir, watch_history=args.watch_history, fsync=args.fsync)
+    server.api.address = f"127.0.0.1:{port}"
+    runner = web.ServerRunner(web.Server(server.api, access_log=None), handle_signals=False,
+                              shutdown_timeout=0.5)
+    await runner.setup()
+    site = web.SockSite(runner, sock, shutdown_timeout=0.5)
+    await site.start()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    _announce({"port": port, "pid": os.getpid()})
+    await stop.wait()
+    await runner.cleanup()
+    server.close()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(level=os.environ.get("MATHCTL_APISERVER_LOG", "WARNING"),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+                        stream=sys.stderr)
+    return asyncio.run(serve(args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

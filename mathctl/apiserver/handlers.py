@@ -1,0 +1,516 @@
+"""The verbs: create, get, list, update, patch, delete — the rules of a real kube-apiserver.
+
+Each function takes an already-routed request (the :class:`Resource`, namespace, name, body,
+query parameters) and returns what to answer, or raises :class:`ApiError`. ``app.py`` does the
+HTTP; the rules live here: ``resourceVersion`` conflicts, ``/status`` isolation, generation
+bumps only on spec changes, no-op writes that change nothing (no new resourceVersion, no
+watch event), finalizers and ``deletionTimestamp``, garbage-collection finalizers chosen by
+``propagationPolicy``. The comments cite the kube-apiserver code each rule comes from.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from mathctl.apiserver import errors, meta
+from mathctl.apiserver.conversion import to_storage, view, view_raw
+from mathctl.apiserver.registry import Registry, Resource
+from mathctl.apiserver.store import Entry, Store, encode
+
+ORPHAN = "orphan"
+FOREGROUND = "foregroundDeletion"
+SYSTEM_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
+MERGE_PATCH = "application/merge-patch+json"
+JSON_PATCH = "application/json-patch+json"
+STRATEGIC_PATCH = "application/strategic-merge-patch+json"
+APPLY_PATCH = "application/apply-patch+yaml"
+# What a custom resource's PATCH accepts (customresource_handler.go: supportedTypes).
+CR_PATCH_TYPES = [JSON_PATCH, MERGE_PATCH, APPLY_PATCH]
+BUILTIN_PATCH_TYPES = [JSON_PATCH, MERGE_PATCH, STRATEGIC_PATCH, APPLY_PATCH]
+
+
+@dataclass
+class Result:
+    """An answer: HTTP code, the body (object or ready JSON bytes), ``Warning`` headers."""
+
+    code: int
+    body: dict[str, Any] | bytes
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Options:
+    """Query parameters that change how a write is done."""
+
+    dry_run: bool = False
+    field_validation: str = "Warn"   # the server's default since v1.27 when unset
+
+
+def decode_body(resource: Resource, body: bytes) -> dict[str, Any]:
+    """The request body as an object, or the 400 kube-apiserver answers for undecodable JSON."""
+    try:
+        obj = json.loads(body) if body else None
+    except (ValueError, UnicodeDecodeError) as exc:
+        # rest.go transformDecodeError + summarizeData(body, 30)
+        text = body.decode("utf-8", "replace")
+        summary = text if len(body) <= 30 else text[:30] + " ..."
+        raise errors.bad_request(
+            f"the object provided is unrecognized (must be of type {resource.kind}): "
+            f"couldn't get version/kind; json parse error: {_json_reason(exc)} ({summary})"
+        ) from None
+    if not isinstance(obj, dict):
+        raise errors.bad_request(
+            f"the object provided is unrecognized (must be of type {resource.kind}): couldn't "
+            "get version/kind; json parse error: json: cannot unmarshal "
+            f"{_json_type(obj)} into Go value of type struct {{ APIVersion string "
+            '"json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }')
+    return obj
+
+
+def _json_reason(exc: Exception) -> str:
+    return str(exc).split(": line ")[0].lower() if isinstance(exc, ValueError) else str(exc)
+
+
+def _json_type(value: object) -> str:
+    return {list: "array", str: "string", bool: "bool", type(None): "null"}.get(
+        type(value), "number")
+
+
+class Handlers:
+    """The verbs over one store and registry."""
+
+    def __init__(self, store: Store, registry: Registry) -> None:
+        self.store = store
+        self.registry = registry
+        # storage key -> extra validation on create/update (CRDs), causes for a 422
+        self.validators: dict[str, Callable[[dict[str, Any]], list[dict[str, str]]]] = {}
+        # storage key -> a finalizer a delete adds (CRDs: customresourcecleanup)
+        self.delete_finalizers: dict[str, str] = {}
+
+    # -- helpers -------------------------------------------------------------------------
+
+    def stored_api_version(self, resource: Resource) -> str:
+        return "v1" if resource.storage == "events" else (
+            self.registry.storage_versions.get(resource.storage, resource.api_version))
+
+    def _existing(self, resource: Resource, namespace: str, name: str) -> Entry:
+        entry = self.store.get(resource.storage, namespace, name)
+        if entry is None:
+            raise errors.not_found(resource.group, resource.plural, name)
+        return entry
+
+    def _check_type(self, resource: Resource, obj: dict[str, Any]) -> None:
+        """apiVersion/kind of the body against the endpoint (create.go, update.go)."""
+        api_version = obj.get("apiVersion")
+        kind = obj.get("kind")
+        if resource.is_custom and (not api_version or not kind):
+            missing = "Kind" if not kind else "Version"
+            raise errors.bad_request(f"Object '{missing}' is missing in '{encode(obj).decode()}'")
+        if api_version and api_version != resource.api_version:
+            group = api_version.rpartition("/")[0] if "/" in api_version else ""
+            if group != resource.group or resource.is_custom:
+                raise errors.bad_request(
+                    f"the API version in the data ({api_version}) does not match the expected "
+                    f"API version ({resource.api_version})")
+        if kind and kind != resource.kind:
+            if resource.is_custom:
+                # customResourceValidator.ValidateTypeMeta
+                raise errors.invalid(resource.group, resource.kind,
+                                     obj.get("metadata", {}).get("name", ""),
+                                     [meta.invalid_cause("kind", kind,
+                                                         f"must be {resource.kind}")])
+            raise errors.bad_request(
+                f'{kind} in version "{resource.version}" cannot be handled as a '
+                f"{resource.kind}: the object provided is unrecognized (must be of type "
+                f"{resource.kind})")
+
+    def _check_namespace(self, resource: Resource, namespace: str, name: str) -> None:
+        if not resource.namespaced:
+            return
+        ns = self.store.get("namespaces", "", namespace)
+        if ns is None:
+            raise errors.not_found("", "namespaces", namespace)
+        if ns.obj.get("metadata", {}).get("deletionTimestamp"):
+            # admission/plugin/namespace/lifecycle
+            raise errors.forbidden(
+                resource.group, resource.plural, name,
+                f"unable to create new content in namespace {namespace} because it is being "
+                "terminated",
+                [{"reason": "NamespaceTerminating",
+                  "message": f"namespace {namespace} is being terminated",
+                  "field": "metadata.namespace"}])
+
+    def _schema_checks(self, resource: Resource, obj: dict[str, Any], options: Options,
+                       subresource: str = "") -> list[str]:
+        """Prune, default and validate a custom resource; returns ``Warning`` texts."""
+        if not resource.is_custom or not resource.schema:
+            return []
+        from mathctl.apiserver import schema  # the schema engine (its own module)
+
+        name = obj.get("metadata", {}).get("name", "")
+        unknown = schema.prune(resource.schema, obj)
+        warnings: list[str] = []
+        if unknown and options.field_validation == "Strict":
+            text = ", ".join(f'unknown field "{p}"' for p in unknown)
+            raise errors.bad_request(f"strict decoding error: {text}")
+        if unknown and options.field_validation == "Warn":
+            warnings = [f'unknown field "{p}"' for p in unknown]
+        schema.apply_defaults(resource.schema, obj)
+        if subresource == "status":
+            # status_strategy.go ValidateUpdate: .status against properties.status, root "".
+            status_schema = (resource.schema.get("properties") or {}).get("status")
+            problems = (schema.validate(status_schema, obj["status"])
+                        if status_schema and "status" in obj else [])
+        else:
+            problems = schema.validate(resource.schema, obj)
+        if problems:
+            raise errors.invalid(resource.group, resource.kind, name,
+                                 [p.cause() for p in problems])
+        return warnings
+
+    def _validate(self, resource: Resource, obj: dict[str, Any]) -> None:
+        validator = self.validators.get(resource.storage)
+        causes = validator(obj) if validator else []
+        if causes:
+            raise errors.invalid(resource.group, resource.kind,
+                                 obj.get("metadata", {}).get("name", ""), causes)
+
+    def _response(self, resource: Resource, entry_or_obj: Entry | dict[str, Any],
+                  code: int = 200, warnings: list[str] | None = None) -> Result:
+        if isinstance(entry_or_obj, Entry):
+            return Result(code, view_raw(resource, entry_or_obj), warnings or [])
+        return Result(code, entry_or_obj, warnings or [])
+
+    def _put(self, resource: Resource, obj: dict[str, Any], options: Options) -> Entry | dict[
+            str, Any]:
+        stored = to_storage(resource, obj, self.stored_api_version(resource))
+        if options.dry_run:
+            stored.setdefault("metadata", {})
+            return view(resource, _fake_entry(stored))
+        return self.store.put(resource.storage, stored)
+
+    # -- read ----------------------------------------------------------------------------
+
+    def get(self, resource: Resource, namespace: str, name: str) -> Result:
+        return self._response(resource, self._existing(resource, namespace, name))
+
+    # -- create --------------------------------------------------------------------------
+
+    def create(self, resource: Resource, namespace: str, body: bytes,
+               options: Options) -> Result:
+        obj = decode_body(resource, body)
+        self._check_type(resource, obj)
+        obj["apiVersion"], obj["kind"] = resource.api_version, resource.kind
+        md = obj.get("metadata")
+        if md is None:
+            md = obj["metadata"] = {}
+        if not isinstance(md, dict):
+            raise errors.bad_request(
+                f"{resource.kind} in version \"{resource.version}\" cannot be handled as a "
+                f"{resource.kind}: metadata must be an object")
+        if md.get("namespace") and resource.namespaced and md["namespace"] != namespace:
+            raise errors.bad_request(
+                "the namespace of the provided object does not match the namespace sent on "
+                "the request")
+        if not md.get("name") and md.get("generateName"):
+            md["name"] = meta.generate_name(md["generateName"])
+        name = md.get("name") or ""
+        from mathctl.apiserver import schema
+
+        name_rule = (schema.name_is_dns_label if resource.name_rule == "label"
+                     else schema.name_is_dns_subdomain)
+        problems = schema.validate_object_meta(md, namespaced=None, name_fn=name_rule)
+        if problems:
+            raise errors.invalid(resource.group, resource.kind, name,
+                                 [p.cause() for p in problems])
+        if md.get("resourceVersion"):
+            # etcd3/store.go Create: a plain error, so a 500 without a reason.
+            raise errors.ApiError(500, "",
+                                  "resourceVersion should not be set on objects to be created")
+        self._check_namespace(resource, namespace, name)
+        if self.store.get(resource.storage, namespace if resource.namespaced else "", name):
+            raise errors.already_exists(resource.group, resource.plural, name)
+        if resource.namespaced:
+            md["namespace"] = namespace
+        else:
+            md.pop("namespace", None)
+        for key in ("deletionTimestamp", "deletionGracePeriodSeconds", "selfLink",
+                    "managedFields"):
+            md.pop(key, None)
+        md["uid"] = meta.new_uid()
+        md["creationTimestamp"] = meta.now()
+        if resource.tracks_generation:
+            md["generation"] = 1
+        else:
+            md.pop("generation", None)
+        if resource.has_status and resource.plural != "namespaces":
+            # A create cannot set status (customresource strategy PrepareForCreate).
+            obj.pop("status", None)
+        if resource.plural == "namespaces" and not resource.group:
+            obj["spec"] = {"finalizers": ["kubernetes"]}
+            obj["status"] = {"phase": "Active"}
+        warnings = self._schema_checks(resource, obj, options)
+        self._validate(resource, obj)
+        stored = self._put(resource, obj, options)
+        return self._response(resource, stored, 201, warnings)
+
+    # -- update (PUT) and patch ----------------------------------------------------------
+
+    def update(self, resource: Resource, namespace: str, name: str, body: bytes,
+               subresource: str, options: Options) -> Result:
+        obj = decode_body(resource, body)
+        self._check_type(resource, obj)
+        md = obj.get("metadata") or {}
+        if md.get("name") != name:
+            raise errors.bad_request(
+                f"the name of the object ({md.get('name', '')}) does not match the name on "
+                f"the URL ({name})")
+        if resource.namespaced and md.get("namespace") and md["namespace"] != namespace:
+            raise errors.bad_request(
+                f"the namespace of the object ({md['namespace']}) does not match the namespace "
+                f"on the request ({namespace})")
+        current = self._existing(resource, namespace, name)
+        return self._apply_update(resource, current, obj, subresource, options)
+
+    def patch(self, resource: Resource, namespace: str, name: str, body: bytes,
+              content_type: str, subresource: str, options: Options) -> Result:
+        if content_type == APPLY_PATCH:
+            raise errors.ApiError(
+                415, "UnsupportedMediaType",
+                "server-side apply (application/apply-patch+yaml) is not supported by the mathctl "
+                "embedded API server; use client-side `kubectl apply` (without --server-side), "
+                "a merge patch or a JSON patch")
+        accepted = CR_PATCH_TYPES if resource.is_custom else BUILTIN_PATCH_TYPES
+        if content_type not in accepted:
+            raise errors.unsupported_media_type(accepted)
+        current = self._existing(resource, namespace, name)
+        try:
+            patch_doc = json.loads(body)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise errors.bad_request(f"error decoding patch: {_json_reason(exc)}") from None
+        target = view(resource, current)
+        from mathctl.apiserver import patch as patching  # the patch engine (its own module)
+
+        if content_type == MERGE_PATCH:
+            if not isinstance(patch_doc, dict):
+                raise errors.bad_request(
+                    "error decoding patch: json: cannot unmarshal "
+                    f"{_json_type(patch_doc)} into Go value of type map[string]interface {{}}")
+            patched = patching.merge_patch(target, patch_doc)
+        elif content_type == JSON_PATCH:
+            if not isinstance(patch_doc, list):
+                raise errors.bad_request(
+                    "error decoding patch: json: cannot unmarshal "
+                    f"{_json_type(patch_doc)} into Go value of type jsonpatch.Patch")
+            try:
+                patched = patching.json_patch(target, patch_doc)
+            except patching.PatchError as exc:
+                raise errors.ApiError(422, "Invalid", str(exc)) from None
+        elif content_type == STRATEGIC_PATCH:
+            from mathctl.apiserver import strategic
+
+            patched = strategic.strategic_merge_patch(target, patch_doc, resource.kind)
+        if not isinstance(patched, dict):
+            raise errors.bad_request("the patch did not produce an object")
+        patched_md = patched.get("metadata")
+        if not isinstance(patched_md, dict):
+            patched_md = patched["metadata"] = {}
+        # A patch that names a resourceVersion is a precondition; without one it is
+        # unconditional (patch.go applies it to the current object).
+        if not patched_md.get("resourceVersion"):
+            patched_md["resourceVersion"] = str(current.rv)
+        patched_md["name"], patched["kind"] = name, resource.kind
+        patched["apiVersion"] = resource.api_version
+        return self._apply_update(resource, current, patched, subresource, options)
+
+    def _apply_update(self, resource: Resource, current: Entry, obj: dict[str, Any],
+                      subresource: str, options: Options) -> Result:
+        old = view(resource, current)
+        old_md = old["metadata"]
+        name = old_md["name"]
+        md = obj.get("metadata")
+        if not isinstance(md, dict):
+            md = obj["metadata"] = {}
+        rv = md.get("resourceVersion")
+        if rv and rv != old_md["resourceVersion"]:
+            raise errors.stale(resource.group, resource.plural, name)
+        obj["apiVersion"], obj["kind"] = resource.api_version, resource.kind
+        if subresource == "status":
+            # statusStrategy.PrepareForUpdate: everything but .status comes from the old object.
+            new = view(resource, current)
+            if "status" in obj:
+                new["status"] = obj["status"]
+            else:
+                new.pop("status", None)
+        else:
+            new = obj
+            if resource.has_status:
+                # The main endpoint ignores .status (strategy PrepareForUpdate).
+                if "status" in old:
+                    new["status"] = old["status"]
+                else:
+                    new.pop("status", None)
+            # BeforeUpdate: server-set fields a client may omit come from the stored object.
+            md["creationTimestamp"] = old_md.get("creationTimestamp")
+            for key in ("uid", "deletionTimestamp", "deletionGracePeriodSeconds", "namespace"):
+                if key in old_md and key not in md:
+                    md[key] = old_md[key]
+            md["resourceVersion"] = old_md["resourceVersion"]
+            if resource.tracks_generation:
+                md["generation"] = old_md.get("generation", 1)
+            from mathctl.apiserver import schema
+
+            problems = schema.validate_object_meta_update(md, old_md)
+            if problems:
+                raise errors.invalid(resource.group, resource.kind, name,
+                                     [p.cause() for p in problems])
+            md.pop("selfLink", None)
+            md.pop("managedFields", None)
+            if resource.tracks_generation:
+                if meta.spec_of(new, resource.has_status) != meta.spec_of(old, resource.has_status):
+                    md["generation"] += 1
+            else:
+                md.pop("generation", None)
+        new["metadata"]["resourceVersion"] = old_md["resourceVersion"]
+        warnings = self._schema_checks(resource, new, options, subresource)
+        self._validate(resource, new)
+        if new == old:
+            # A write that changes nothing is not written: same resourceVersion, no event.
+            return self._response(resource, current, 200, warnings)
+        new_md = new["metadata"]
+        if new_md.get("deletionTimestamp") and not new_md.get("finalizers") and (
+                not _namespace_still_finalizing(resource, new)):
+            # Store.Update -> errEmptiedFinalizers -> deleteWithoutFinalizers
+            if not options.dry_run:
+                self.store.delete(resource.storage, new_md.get("namespace", ""), name)
+            return self._response(resource, new, 200, warnings)
+        return self._response(resource, self._put(resource, new, options), 200, warnings)
+
+    # -- delete --------------------------------------------------------------------------
+
+    def delete(self, resource: Resource, namespace: str, name: str,
+               delete_options: dict[str, Any], options: Options) -> Result:
+        current = self._existing(resource, namespace, name)
+        obj = view(resource, current)
+        md = obj["metadata"]
+        pre = delete_options.get("preconditions") or {}
+        if pre.get("uid") and pre["uid"] != md.get("uid"):
+            raise errors.conflict(
+                resource.group, resource.kind, name,
+                f"the UID in the precondition ({pre['uid']}) does not match the UID in record "
+                f"({md.get('uid')}). The object might have been deleted and then recreated")
+        if pre.get("resourceVersion") and pre["resourceVersion"] != md["resourceVersion"]:
+            raise errors.conflict(
+                resource.group, resource.kind, name,
+                f"the ResourceVersion in the precondition ({pre['resourceVersion']}) does not "
+                f"match the ResourceVersion in record ({md['resourceVersion']}). The object "
+                "might have been modified")
+        if resource.plural == "namespaces" and not resource.group:
+            return self._delete_namespace(resource, current, obj, options)
+        extra = self.delete_finalizers.get(resource.storage)
+        if extra and not md.get("deletionTimestamp") and extra not in (md.get("finalizers") or []):
+            md["finalizers"] = [*(md.get("finalizers") or []), extra]
+        finalizers = _gc_finalizers(md, delete_options)
+        if finalizers or md.get("deletionTimestamp"):
+            changed = finalizers != (md.get("finalizers") or [])
+            if not md.get("deletionTimestamp"):
+                # Store.Delete -> markAsDeleting
+                if md.get("generation"):
+                    md["generation"] += 1
+                md["deletionTimestamp"] = meta.now()
+                md["deletionGracePeriodSeconds"] = 0
+                changed = True
+            if finalizers:
+                md["finalizers"] = finalizers
+            else:
+                md.pop("finalizers", None)
+            if not finalizers:
+                return self._delete_now(resource, current, obj, options)
+            if changed:
+                written = self._put(resource, obj, options)
+                code = 202 if delete_options.get("orphanDependents") is False else 200
+                return self._response(resource, written, code)
+            return self._response(resource, current, 200)
+        return self._delete_now(resource, current, obj, options)
+
+    def _delete_now(self, resource: Resource, current: Entry, obj: dict[str, Any],
+                    options: Options) -> Result:
+        md = obj["metadata"]
+        if not options.dry_run:
+            self.store.delete(resource.storage, md.get("namespace", ""), md["name"])
+        # Store.finalizeDelete: a Status naming what was deleted.
+        details: dict[str, Any] = {"name": md["name"]}
+        if resource.group:
+            details["group"] = resource.group
+        details["kind"] = resource.plural
+        details["uid"] = md.get("uid", "")
+        return Result(200, {"kind": "Status", "apiVersion": "v1", "metadata": {},
+                            "status": "Success", "details": details})
+
+    def _delete_namespace(self, resource: Resource, current: Entry, obj: dict[str, Any],
+                          options: Options) -> Result:
+        """namespace REST Delete: mark Terminating; the namespace controller empties it."""
+        md = obj["metadata"]
+        if md.get("deletionTimestamp"):
+            return self._response(resource, current, 200)
+        if not (obj.get("spec") or {}).get("finalizers") and not md.get("finalizers"):
+            return self._delete_now(resource, current, obj, options)
+        md["deletionTimestamp"] = meta.now()
+        md["deletionGracePeriodSeconds"] = 0
+        obj.setdefault("status", {})["phase"] = "Terminating"
+        return self._response(resource, self._put(resource, obj, options), 200)
+
+    def delete_collection(self, resource: Resource, namespace: str | None,
+                          selected: list[Entry], delete_options: dict[str, Any],
+                          options: Options) -> list[dict[str, Any]]:
+        """Delete every selected object; returns the deleted (or now terminating) objects."""
+        items = []
+        for entry in selected:
+            md = entry.obj["metadata"]
+            try:
+                result = self.delete(resource, md.get("namespace", ""), md["name"],
+                                     delete_options, options)
+            except errors.ApiError as exc:
+                if exc.code == 404:
+                    continue
+                raise
+            items.append(view(resource, entry) if isinstance(result.body, dict)
+                         and result.body.get("kind") == "Status" else
+                         json.loads(result.body) if isinstance(result.body, bytes)
+                         else result.body)
+        return items
+
+
+def _namespace_still_finalizing(resource: Resource, obj: dict[str, Any]) -> bool:
+    return resource.plural == "namespaces" and not resource.group and bool(
+        (obj.get("spec") or {}).get("finalizers"))
+
+
+def _gc_finalizers(md: dict[str, Any], delete_options: dict[str, Any]) -> list[str]:
+    """deletionFinalizersForGarbageCollection (registry/generic/registry/store.go)."""
+    policy = delete_options.get("propagationPolicy")
+    orphan_flag = delete_options.get("orphanDependents")
+    existing = md.get("finalizers") or []
+    if orphan_flag is not None:
+        orphan, foreground = bool(orphan_flag), False
+    elif policy in ("Orphan", "Background", "Foreground"):
+        orphan, foreground = policy == "Orphan", policy == "Foreground"
+    else:
+        # The first GC finalizer already present decides; none: the default, Background.
+        first = next((f for f in existing if f in (ORPHAN, FOREGROUND)), None)
+        orphan, foreground = first == ORPHAN, first == FOREGROUND
+    result = [f for f in existing if f not in (ORPHAN, FOREGROUND)]
+    if orphan:
+        result.append(ORPHAN)
+    if foreground:
+        result.append(FOREGROUND)
+    if set(result) == set(existing):
+        return list(existing)
+    return result
+
+
+def _fake_entry(obj: dict[str, Any]) -> Entry:
+    return Entry(encode(obj), int(obj["metadata"].get("resourceVersion") or 0), obj)

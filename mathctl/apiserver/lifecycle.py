@@ -1,0 +1,301 @@
+"""``mathctl up / down / status / reset``: the learner's embedded API server, in the background.
+
+State lives in ``$MATHCTL_HOME`` (default ``~/.mathctl``)::
+
+    data/objects.db   the objects (SQLite, WAL)      data/token   the bearer token (0600)
+    kubeconfig        context ``mathctl`` (0600)     server.json  pid, port and url
+    server.log        the server's stderr
+
+The default port is a fixed 6445 (kube-apiserver's 6443 plus two, so it never collides with a
+minikube or kind on the same laptop): a fixed port keeps the kubeconfig valid across
+``down``/``up``, so a notebook kernel that loaded it keeps working after a restart. If that port
+is taken, ``up`` says so and how to choose another. ``cluster.connect()`` and the test fixtures
+use :func:`ensure_running` and :func:`spawn` from here, so there is one way to start a server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_PORT = 6445
+CONTEXT = "mathctl"
+READY_TIMEOUT = 15.0
+
+
+class ServerError(RuntimeError):
+    """The server could not be started; the message says why and what to do."""
+
+
+def home() -> Path:
+    return Path(os.environ.get("MATHCTL_HOME") or "~/.mathctl").expanduser()
+
+
+@dataclass(frozen=True)
+class ServerInfo:
+    """Where a running server answers, and how to reach it."""
+
+    pid: int
+    port: int
+    data_dir: Path
+    kubeconfig: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def token(self) -> str:
+        return (self.data_dir / "token").read_text().strip()
+
+
+def write_kubeconfig(path: Path, url: str, token: str, *, context: str = CONTEXT) -> None:
+    """A kubeconfig with one context, written mode 0600 (it holds the token)."""
+    text = (
+        "# Written by mathctl for its embedded API server. Use it with:\n"
+        f"#   export KUBECONFIG={path}\n"
+        "apiVersion: v1\nkind: Config\n"
+        f"clusters:\n- name: {context}\n  cluster:\n    server: {url}\n"
+        f'users:\n- name: {context}\n  user:\n    token: "{token}"\n'
+        f"contexts:\n- name: {context}\n  context:\n    cluster: {context}\n"
+        f"    user: {context}\n    namespace: default\n"
+        f"current-context: {context}\n"
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(text)
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, path)
+
+
+def readyz(url: str, timeout: float = 2.0) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/readyz", timeout=timeout) as response:
+            return bool(response.status == 200)
+    except (OSError, urllib.error.URLError):
+        return False
+
+
+def spawn(data_dir: Path, port: int, *, log_path: Path | None = None, detach: bool = False,
+          extra_args: tuple[str, ...] = ()) -> tuple[subprocess.Popen[bytes], int]:
+    """Start ``python -m mathctl.apiserver`` and wait until it listens and ``/readyz`` is ok.
+
+    Returns the process and its port. Raises :class:`ServerError` when the port is taken or the
+    server does not come up (the log's tail is in the message).
+    """
+    data_dir.mkdir(parents=True, exist_ok=True)
+    log = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115
+    try:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "mathctl.apiserver", "--port", str(port),
+             "--data-dir", str(data_dir), *extra_args],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=log,
+            start_new_session=detach, close_fds=True)
+    finally:
+        if log_path:
+            log.close()  # type: ignore[union-attr]
+    assert proc.stdout is not None
+    line = _read_line(proc, READY_TIMEOUT)
+    proc.stdout.close()
+    try:
+        message = json.loads(line) if line else {}
+    except ValueError:
+        message = {}
+    if message.get("error") == "port-in-use":
+        proc.wait()
+        raise ServerError(
+            f"Port {port} on 127.0.0.1 is already in use by another program, so the embedded "
+            f"API server cannot listen there. Stop that program, or pick another port: "
+            f"`mathctl up --port {port + 1}`.")
+    if "port" not in message:
+        proc.kill()
+        proc.wait()
+        tail = _tail(log_path) if log_path else ""
+        raise ServerError("The embedded API server did not start" +
+                          (f"; the end of its log ({log_path}):\n{tail}" if tail else "."))
+    actual = int(message["port"])
+    if not readyz(f"http://127.0.0.1:{actual}"):
+        proc.kill()
+        proc.wait()
+        raise ServerError(f"The embedded API server on port {actual} did not answer /readyz.")
+    return proc, actual
+
+
+def _read_line(proc: subprocess.Popen[bytes], timeout: float) -> str:
+    """The first stdout line of ``proc``, waiting at most ``timeout`` seconds."""
+    assert proc.stdout is not None
+    fd = proc.stdout.fileno()
+    deadline = time.monotonic() + timeout
+    data = b""
+    while b"\n" not in data:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            break
+        readable, _, _ = select.select([fd], [], [], left)
+        if not readable:
+            break
+        chunk = os.read(fd, 4096)
+        if not chunk:
+            break
+        data += chunk
+    return data.split(b"\n", 1)[0].decode()
+
+
+def _tail(path: Path | None, lines: int = 15) -> str:
+    if path is None or not path.exists():
+        return ""
+    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    # A zombie child of this process still "exists"; reap it if it is ours.
+    with contextlib.suppress(ChildProcessError):
+        done, _ = os.waitpid(pid, os.WNOHANG)
+        if done == pid:
+            return False
+    return True
+
+
+def running(where: Path | None = None) -> ServerInfo | None:
+    """The server of ``$MATHCTL_HOME`` if it runs and answers, else None."""
+    base = where or home()
+    state = base / "server.json"
+    try:
+        data = json.loads(state.read_text())
+    except (OSError, ValueError):
+        return None
+    info = ServerInfo(pid=int(data["pid"]), port=int(data["port"]), data_dir=base / "data",
+                      kubeconfig=base / "kubeconfig")
+    if not _alive(info.pid) or not readyz(info.url):
+        return None
+    return info
+
+
+def ensure_running(where: Path | None = None, port: int = DEFAULT_PORT) -> tuple[ServerInfo, bool]:
+    """The running server of ``$MATHCTL_HOME``, started if needed; True if started now."""
+    base = where or home()
+    info = running(base)
+    if info is not None:
+        return info, False
+    base.mkdir(parents=True, exist_ok=True)
+    data_dir = base / "data"
+    proc, actual = spawn(data_dir, port, log_path=base / "server.log", detach=True)
+    info = ServerInfo(pid=proc.pid, port=actual, data_dir=data_dir,
+                      kubeconfig=base / "kubeconfig")
+    write_kubeconfig(info.kubeconfig, info.url, info.token)
+    (base / "server.json").write_text(json.dumps({"pid": proc.pid, "port": actual,
+                                                  "url": info.url}))
+    return info, True
+
+
+def stop(where: Path | None = None, timeout: float = 10.0) -> int | None:
+    """Stop the server of ``$MATHCTL_HOME``; returns its pid, or None if none ran."""
+    base = where or home()
+    state = base / "server.json"
+    try:
+        pid = int(json.loads(state.read_text())["pid"])
+    except (OSError, ValueError, KeyError):
+        return None
+    stopped = None
+    if _alive(pid):
+        os.kill(pid, signal.SIGTERM)
+        if not _wait_gone(pid, timeout):
+            os.kill(pid, signal.SIGKILL)
+            _wait_gone(pid, timeout)
+        stopped = pid
+    state.unlink(missing_ok=True)
+    return stopped
+
+
+def _wait_gone(pid: int, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while _alive(pid):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)  # polling a process we cannot wait() on (not our child)
+    return True
+
+
+# -- the verbs ------------------------------------------------------------------------------
+
+def add_up_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT,
+                        help=f"port on 127.0.0.1 (default {DEFAULT_PORT})")
+
+
+def add_down_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--quiet", action="store_true", help="say nothing if no server runs")
+
+
+def cmd_up(args: argparse.Namespace) -> int:
+    base = home()
+    info = running(base)
+    if info is not None:
+        print(f"The embedded API server already runs (pid {info.pid}) at {info.url}.")
+        print(f"Use it with:  export KUBECONFIG={info.kubeconfig}")
+        return 0
+    started = time.perf_counter()
+    try:
+        info, _ = ensure_running(base, args.port)
+    except ServerError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    elapsed = (time.perf_counter() - started) * 1000
+    print(f"The embedded API server runs (pid {info.pid}) at {info.url}, ready in "
+          f"{elapsed:.0f} ms; data in {info.data_dir}.")
+    print(f"Use it with:  export KUBECONFIG={info.kubeconfig}")
+    print("Stop it with: mathctl down")
+    return 0
+
+
+def cmd_down(args: argparse.Namespace) -> int:
+    pid = stop(home())
+    if pid is None:
+        if not getattr(args, "quiet", False):
+            print("No embedded API server runs.")
+        return 0
+    if not getattr(args, "quiet", False):
+        print(f"Stopped the embedded API server (pid {pid}); its data stays in {home() / 'data'}.")
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    info = running(home())
+    if info is None:
+        print(f"No embedded API server runs for {home()}. Start one with: mathctl up")
+        return 1
+    print(f"The embedded API server runs (pid {info.pid}) at {info.url}; "
+          f"data in {info.data_dir}; kubeconfig {info.kubeconfig}.")
+    return 0
+
+
+def cmd_reset(args: argparse.Namespace) -> int:
+    base = home()
+    pid = stop(base)
+    if pid is not None:
+        print(f"Stopped the embedded API server (pid {pid}).")
+    shutil.rmtree(base / "data", ignore_errors=True)
+    (base / "kubeconfig").unlink(missing_ok=True)
+    print(f"Wiped {base / 'data'}: every object and the token are gone. "
+          "`mathctl up` starts an empty server with a new token.")
+    return 0

@@ -1,0 +1,71 @@
+"""Assembling one server: store, registry, watch hub, verb handlers, in-server controllers.
+
+``__main__.py`` runs it as a process; this module only wires the parts together so the same
+assembly is used everywhere. The in-server controllers (CRD establishing and cleanup,
+namespace lifecycle, garbage collection) are asyncio tasks fed by the store's change feed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mathctl.apiserver.app import ApiServer
+from mathctl.apiserver.crds import CrdController
+from mathctl.apiserver.handlers import SYSTEM_NAMESPACES, Handlers, Options
+from mathctl.apiserver.registry import Registry, builtin_resources
+from mathctl.apiserver.store import Store, encode
+from mathctl.apiserver.watch import WatchHub
+
+DB_FILE = "objects.db"
+TOKEN_FILE = "token"
+
+
+def read_or_create_token(data_dir: Path) -> str:
+    """The data dir's bearer token, created (random, mode 0600) on first use."""
+    path = data_dir / TOKEN_FILE
+    if path.exists():
+        return path.read_text().strip()
+    token = secrets.token_urlsafe(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(token)
+    return token
+
+
+@dataclass
+class Server:
+    """A ready-to-serve server and its background tasks."""
+
+    api: ApiServer
+    store: Store
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)
+
+    def close(self) -> None:
+        for task in self.tasks:
+            task.cancel()
+        self.store.close()
+
+
+def build(data_dir: Path, *, watch_history: int = 10_000, fsync: bool = False) -> Server:
+    """Open (or create) the data dir and wire the parts; call from inside the event loop."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    token = read_or_create_token(data_dir)
+    store = Store(data_dir / DB_FILE, fsync=fsync)
+    registry = Registry(builtin_resources())
+    hub = WatchHub(store, watch_history)
+    handlers = Handlers(store, registry)
+    api = ApiServer(store, registry, hub, handlers, token)
+    crds = CrdController(store, registry, handlers)
+    namespaces = registry.get("", "v1", "namespaces")
+    assert namespaces is not None
+    for name in SYSTEM_NAMESPACES:
+        if store.get("namespaces", "", name) is None:
+            body = encode({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}})
+            handlers.create(namespaces, "", body, Options())
+    server = Server(api, store)
+    server.tasks.append(asyncio.get_running_loop().create_task(crds.run()))
+    return server

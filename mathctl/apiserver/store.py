@@ -1,0 +1,179 @@
+"""The object store: SQLite on disk, a dict in memory, one global resourceVersion.
+
+Every object lives in one SQLite table (WAL mode) under the data dir and, decoded, in an
+in-memory index that serves all reads, so a GET or LIST never touches the disk. A write bumps
+the global resourceVersion (like etcd's revision) and stores the object and the new counter in
+one transaction, then hands a :class:`Change` to every listener (the watch hub, the garbage
+collector) before the HTTP response goes out.
+
+Why ``synchronous=NORMAL`` keeps every acknowledged write across ``kill -9``: in WAL mode a
+commit appends the transaction to the ``-wal`` file with ``write()`` before ``commit()``
+returns; the data is then in the operating system's page cache, which survives the death of
+the process, and the next open replays the WAL. NORMAL only skips the ``fsync`` that protects
+against a power cut or kernel crash (then the newest transactions may be lost, never the
+database's consistency). ``synchronous=FULL`` is one flag away (``--fsync``); ``bench/apiserver.py``
+measures both.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS objects (
+    storage TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL,
+    rv INTEGER NOT NULL, data BLOB NOT NULL,
+    PRIMARY KEY (storage, namespace, name)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def encode(obj: Any) -> bytes:
+    """Compact JSON, the way the server writes every body."""
+    return _dumps(obj).encode()
+
+
+class Entry:
+    """One stored object: its JSON bytes, decoded lazily; treat ``obj`` as read-only."""
+
+    __slots__ = ("_obj", "raw", "rv")
+
+    def __init__(self, raw: bytes, rv: int, obj: dict[str, Any] | None = None) -> None:
+        self.raw = raw
+        self.rv = rv
+        self._obj = obj
+
+    @property
+    def obj(self) -> dict[str, Any]:
+        if self._obj is None:
+            self._obj = json.loads(self.raw)
+        return self._obj
+
+    def copy(self) -> dict[str, Any]:
+        """A private, mutable copy of the object."""
+        result: dict[str, Any] = json.loads(self.raw)
+        return result
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One write as watchers see it: ``ADDED``, ``MODIFIED`` or ``DELETED``."""
+
+    type: str
+    storage: str
+    namespace: str
+    name: str
+    entry: Entry          # the new object (for DELETED: the last state, at the delete's rv)
+    prev: Entry | None    # the object before this write (None for ADDED)
+    rv: int
+
+
+Listener = Callable[[Change], None]
+
+
+class Store:
+    """Objects by storage key → namespace → name, backed by SQLite."""
+
+    def __init__(self, path: Path | str, *, fsync: bool = False) -> None:
+        self._db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute(f"PRAGMA synchronous={'FULL' if fsync else 'NORMAL'}")
+        self._db.executescript(_SCHEMA)
+        self._objects: dict[str, dict[str, dict[str, Entry]]] = {}
+        self.listeners: list[Listener] = []
+        row = self._db.execute("SELECT value FROM meta WHERE key='rv'").fetchone()
+        self.rv = int(row[0]) if row else 0
+        for storage, namespace, name, rv, data in self._db.execute(
+                "SELECT storage, namespace, name, rv, data FROM objects"):
+            self._bucket(storage, namespace)[name] = Entry(bytes(data), rv)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def _bucket(self, storage: str, namespace: str) -> dict[str, Entry]:
+        spaces = self._objects.setdefault(storage, {})
+        bucket = spaces.get(namespace)
+        if bucket is None:
+            bucket = spaces[namespace] = {}
+        return bucket
+
+    # -- reads ---------------------------------------------------------------------------
+
+    def get(self, storage: str, namespace: str, name: str) -> Entry | None:
+        spaces = self._objects.get(storage)
+        if not spaces:
+            return None
+        bucket = spaces.get(namespace)
+        return bucket.get(name) if bucket else None
+
+    def list(self, storage: str, namespace: str | None) -> list[Entry]:
+        """Objects sorted by namespace then name (etcd's key order); ``None``: all namespaces."""
+        spaces = self._objects.get(storage)
+        if not spaces:
+            return []
+        if namespace is not None:
+            bucket = spaces.get(namespace)
+            return [bucket[n] for n in sorted(bucket)] if bucket else []
+        return [spaces[ns][n] for ns in sorted(spaces) for n in sorted(spaces[ns])]
+
+    def count(self, storage: str) -> int:
+        return sum(len(b) for b in self._objects.get(storage, {}).values())
+
+    def namespaces_used(self) -> Iterator[tuple[str, str]]:
+        """(storage, namespace) pairs that hold at least one object."""
+        for storage, spaces in self._objects.items():
+            for namespace, bucket in spaces.items():
+                if bucket and namespace:
+                    yield storage, namespace
+
+    # -- writes --------------------------------------------------------------------------
+
+    def put(self, storage: str, obj: dict[str, Any]) -> Entry:
+        """Store ``obj`` (created or modified) at the next resourceVersion and announce it."""
+        meta = obj["metadata"]
+        namespace, name = meta.get("namespace", ""), meta["name"]
+        rv = self.rv + 1
+        meta["resourceVersion"] = str(rv)
+        raw = encode(obj)
+        with self._db:
+            self._db.execute("INSERT OR REPLACE INTO objects VALUES (?, ?, ?, ?, ?)",
+                             (storage, namespace, name, rv, raw))
+            self._db.execute("INSERT OR REPLACE INTO meta VALUES ('rv', ?)", (str(rv),))
+        self.rv = rv
+        bucket = self._bucket(storage, namespace)
+        prev = bucket.get(name)
+        entry = bucket[name] = Entry(raw, rv, obj)
+        self._announce(Change("MODIFIED" if prev else "ADDED", storage, namespace, name,
+                              entry, prev, rv))
+        return entry
+
+    def delete(self, storage: str, namespace: str, name: str) -> Entry | None:
+        """Remove an object; its last state goes out as ``DELETED`` at a new resourceVersion."""
+        bucket = self._objects.get(storage, {}).get(namespace)
+        prev = bucket.get(name) if bucket else None
+        if prev is None or bucket is None:
+            return None
+        rv = self.rv + 1
+        with self._db:
+            self._db.execute("DELETE FROM objects WHERE storage=? AND namespace=? AND name=?",
+                             (storage, namespace, name))
+            self._db.execute("INSERT OR REPLACE INTO meta VALUES ('rv', ?)", (str(rv),))
+        self.rv = rv
+        del bucket[name]
+        obj = prev.copy()
+        obj["metadata"]["resourceVersion"] = str(rv)
+        entry = Entry(encode(obj), rv, obj)
+        self._announce(Change("DELETED", storage, namespace, name, entry, prev, rv))
+        return entry
+
+    def _announce(self, change: Change) -> None:
+        for listener in self.listeners:
+            listener(change)
