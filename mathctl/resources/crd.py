@@ -13,7 +13,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from mathctl.resources.group import CATEGORY, GROUP, VERSION, KindNames
+from mathctl.resources.group import KindNames
 from mathctl.resources.wire import item_type, schema_of, unwrap_optional, wire_fields
 
 ColumnType = Literal["integer", "number", "string", "boolean", "date"]
@@ -105,19 +105,19 @@ def build_crd(source: CRDSource) -> dict[str, Any]:
         "kind": "CustomResourceDefinition",
         "metadata": {"name": names.crd_name},
         "spec": {
-            "group": GROUP,
+            "group": names.group,
             "names": {
                 "kind": names.kind,
                 "listKind": names.list_kind,
                 "plural": names.plural,
                 "singular": names.singular,
                 "shortNames": list(names.short_names),
-                "categories": [CATEGORY],
+                **({"categories": list(names.categories)} if names.categories else {}),
             },
             "scope": "Namespaced",
             "versions": [
                 {
-                    "name": VERSION,
+                    "name": names.version,
                     "served": True,
                     "storage": True,
                     "subresources": {"status": {}},

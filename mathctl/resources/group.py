@@ -19,12 +19,19 @@ CATEGORY = "math"
 
 @dataclass(frozen=True)
 class KindNames:
-    """How one kind is named on the API (the CRD's ``spec.names``)."""
+    """How one kind is named on the API (the CRD's group, version and ``spec.names``).
+
+    The group, version and categories default to the math kinds'; a kind in another group
+    (ServiceExpose, in ``service_expose``) passes its own.
+    """
 
     kind: str
     plural: str
     singular: str
     short_names: tuple[str, ...]
+    group: str = GROUP
+    version: str = VERSION
+    categories: tuple[str, ...] = (CATEGORY,)
 
     @property
     def list_kind(self) -> str:
@@ -33,11 +40,11 @@ class KindNames:
     @property
     def crd_name(self) -> str:
         """The CRD's ``metadata.name``: the API server insists on ``<plural>.<group>``."""
-        return f"{self.plural}.{GROUP}"
+        return f"{self.plural}.{self.group}"
 
     @property
     def api_version(self) -> str:
-        return API_VERSION
+        return f"{self.group}/{self.version}"
 
 
 NUMBER = KindNames(kind="Number", plural="numbers", singular="number", short_names=("num",))

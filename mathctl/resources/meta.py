@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar, Protocol, TypeVar
 
-from mathctl.resources.group import API_VERSION, KindNames
+from mathctl.resources.group import KindNames
 from mathctl.resources.wire import WireError, from_wire, to_wire, wire
 
 
@@ -75,15 +75,15 @@ def object_from_dict(cls: type[R], body: Mapping[str, Any]) -> R:
         raise WireError("kind", f"this is a {kind}, not a {names.kind}",
                         f"parse it with the {kind} model, or fix `kind: {names.kind}`")
     api_version = body.get("apiVersion")
-    if api_version is not None and api_version != API_VERSION:
-        raise WireError("apiVersion", f"{api_version!r} is not {API_VERSION!r}",
-                        f"write `apiVersion: {API_VERSION}`")
+    if api_version is not None and api_version != names.api_version:
+        raise WireError("apiVersion", f"{api_version!r} is not {names.api_version!r}",
+                        f"write `apiVersion: {names.api_version}`")
     return from_wire(cls, body)
 
 
 def object_to_dict(obj: Resource) -> dict[str, Any]:
     """The manifest of ``obj``: ``apiVersion`` and ``kind`` first, then its fields."""
-    return {"apiVersion": API_VERSION, "kind": obj.KIND.kind, **to_wire(obj)}
+    return {"apiVersion": obj.KIND.api_version, "kind": obj.KIND.kind, **to_wire(obj)}
 
 
 def owner_reference(owner: Resource) -> OwnerReference:
@@ -97,7 +97,7 @@ def owner_reference(owner: Resource) -> OwnerReference:
         raise ValueError(
             f"{owner.KIND.kind} {owner.metadata.name!r} has no metadata.uid yet: create it, then "
             "use the object the API server returned (it carries the uid) as the owner")
-    return OwnerReference(api_version=API_VERSION, kind=owner.KIND.kind,
+    return OwnerReference(api_version=owner.KIND.api_version, kind=owner.KIND.kind,
                           name=owner.metadata.name, uid=uid,
                           controller=True, block_owner_deletion=True)
 

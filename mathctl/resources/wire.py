@@ -15,7 +15,8 @@ test in ``tests/resources/test_crdgen.py`` fails until ``crds/`` is regenerated.
 
 Supported field types are the ones the three kinds need: ``int`` (int64 unless the field says
 ``format="int32"``), ``bool``, ``str``, ``datetime`` (RFC 3339 on the wire), ``tuple[T, ...]``
-(a JSON list), nested dataclasses (JSON objects), and ``T | None`` (optional: absent or null).
+(a JSON list), ``Mapping[str, T]`` (a JSON object with free keys, such as annotations), nested
+dataclasses (JSON objects with fixed fields), and ``T | None`` (optional: absent or null).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ T = TypeVar("T")
 _INT_RANGES = {"int64": (INT64_MIN, INT64_MAX), "int32": (-(2**31), INT32_MAX)}
 _CONSTRAINTS = (
     "minimum", "maximum", "minLength", "maxLength", "pattern", "enum", "minItems", "maxItems",
+    "default",
 )
 
 
@@ -71,9 +73,10 @@ def wire(
 ) -> dict[str, Wire]:
     """Metadata for ``dataclasses.field(metadata=...)``: ``constraints`` are OpenAPI keywords
     (``minimum``, ``maximum``, ``minItems``, ``maxItems``, ``minLength``, ``maxLength``,
-    ``pattern``, ``enum``); ``example`` is quoted in error messages as the fix; an empty list
-    in an ``omit_empty`` field is left out of ``to_wire`` (by default ``[]`` is written, so
-    a status that found nothing says so)."""
+    ``pattern``, ``enum``, and ``default``, which the API server fills in when the field is
+    absent — give the dataclass field the same default); ``example`` is quoted in error
+    messages as the fix; an empty list in an ``omit_empty`` field is left out of ``to_wire``
+    (by default ``[]`` is written, so a status that found nothing says so)."""
     unknown = set(constraints) - set(_CONSTRAINTS)
     if unknown:
         raise TypeError(f"unknown schema constraint(s) {sorted(unknown)}; known: {_CONSTRAINTS}")
@@ -133,6 +136,9 @@ def wire_fields(cls: type) -> list[tuple[dataclasses.Field[Any], Wire, Any]]:
 
 def _literal_as_str(tp: Any) -> Any:
     """``Literal["True", "False"]`` is a string on the wire (its values go in ``enum=``)."""
+    inner, optional = unwrap_optional(tp)
+    if optional:
+        return _literal_as_str(inner) | None
     if typing.get_origin(tp) is typing.Literal:
         if not all(isinstance(a, str) for a in typing.get_args(tp)):
             raise TypeError(f"only string literals are supported, not {tp}")
@@ -147,6 +153,16 @@ def unwrap_optional(tp: Any) -> tuple[Any, bool]:
             raise TypeError(f"only `T | None` unions are supported, not {tp}")
         return args[0], True
     return tp, False
+
+
+def value_type(tp: Any) -> Any | None:
+    """``T`` for ``Mapping[str, T]`` (a free-keyed JSON object), else ``None``."""
+    if typing.get_origin(tp) in (Mapping, dict):
+        key, value = typing.get_args(tp)
+        if key is not str:
+            raise TypeError(f"JSON object keys are strings: use Mapping[str, T], not {tp}")
+        return value
+    return None
 
 
 def item_type(tp: Any) -> Any | None:
@@ -180,6 +196,13 @@ def schema_of(cls: type, description: str | None = None) -> dict[str, Any]:
 
 
 def _field_schema(tp: Any, w: Wire) -> dict[str, Any]:
+    schema = _field_schema_without_default(tp, w)
+    if "default" in dict(w.constraints):
+        schema["default"] = _value_to_wire(w.constraint("default"), nulls=False)
+    return schema
+
+
+def _field_schema_without_default(tp: Any, w: Wire) -> dict[str, Any]:
     tp, _optional = unwrap_optional(tp)
     item = item_type(tp)
     if item is not None:
@@ -194,6 +217,10 @@ def _field_schema(tp: Any, w: Wire) -> dict[str, Any]:
         return schema
     if dataclasses.is_dataclass(tp):
         return schema_of(tp, w.description)  # type: ignore[arg-type]
+    value = value_type(tp)
+    if value is not None:
+        return {"description": w.description, "type": "object",
+                "additionalProperties": _type_schema(value, None)}
     schema = {"description": w.description, **_type_schema(tp, w)}
     return schema
 
@@ -214,7 +241,7 @@ def _type_schema(tp: Any, w: Wire | None) -> dict[str, Any]:
         raise TypeError(f"no wire mapping for type {tp!r}")
     if w is not None:
         for key, value in w.constraints:
-            if key not in ("minItems", "maxItems"):
+            if key not in ("minItems", "maxItems", "default"):
                 schema[key] = list(value) if key == "enum" else value
     return schema
 
@@ -244,6 +271,8 @@ def _value_to_wire(value: Any, nulls: bool) -> Any:
         return to_wire(value, nulls=nulls)
     if isinstance(value, tuple):
         return [_value_to_wire(v, nulls) for v in value]
+    if isinstance(value, Mapping):
+        return {k: _value_to_wire(v, nulls) for k, v in value.items()}
     if isinstance(value, datetime):
         return format_time(value)
     return value
@@ -312,6 +341,12 @@ def _value_from_wire(tp: Any, w: Wire, value: Any, path: str) -> Any:
         return _list_from_wire(item, w, value, path)
     if dataclasses.is_dataclass(tp):
         return from_wire(tp, value, path)  # type: ignore[arg-type]
+    mapped = value_type(tp)
+    if mapped is not None:
+        if not isinstance(value, Mapping):
+            raise WireError(path, f"must be an object (key: value pairs), got {_describe(value)}",
+                            f"write `{w.name}:` followed by indented `key: value` lines")
+        return {k: _scalar_from_wire(mapped, None, v, f"{path}[{k}]") for k, v in value.items()}
     return _scalar_from_wire(tp, w, value, path)
 
 
