@@ -326,6 +326,12 @@ class Handlers:
         patched["apiVersion"] = resource.api_version
         return self._apply_update(resource, current, patched, subresource, options)
 
+    def replace(self, resource: Resource, obj: dict[str, Any]) -> Result:
+        """An update from inside the server (controllers): same rules as a PUT."""
+        md = obj["metadata"]
+        current = self._existing(resource, md.get("namespace", ""), md["name"])
+        return self._apply_update(resource, current, obj, "", Options())
+
     def _apply_update(self, resource: Resource, current: Entry, obj: dict[str, Any],
                       subresource: str, options: Options) -> Result:
         old = view(resource, current)

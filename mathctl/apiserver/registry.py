@@ -192,6 +192,17 @@ class Registry:
     def by_storage(self, storage: str) -> list[Resource]:
         return [r for r in self._by_gvr.values() if r.storage == storage]
 
+    def for_storage(self, storage: str) -> Resource | None:
+        """The resource that serves ``storage`` in its stored version (else any serving one)."""
+        served = self.by_storage(storage)
+        stored = self.storage_versions.get(storage)
+        for resource in served:
+            if resource.api_version == stored:
+                return resource
+        # Events are stored as core/v1, not as events.k8s.io/v1.
+        return next((r for r in served if r.group != "events.k8s.io"),
+                    served[0] if served else None)
+
     def all(self) -> list[Resource]:
         return list(self._by_gvr.values())
 

@@ -15,7 +15,9 @@ from pathlib import Path
 
 from mathctl.apiserver.app import ApiServer
 from mathctl.apiserver.crds import CrdController
+from mathctl.apiserver.gc import GarbageCollector
 from mathctl.apiserver.handlers import SYSTEM_NAMESPACES, Handlers, Options
+from mathctl.apiserver.namespaces import NamespaceController
 from mathctl.apiserver.registry import Registry, builtin_resources
 from mathctl.apiserver.store import Store, encode
 from mathctl.apiserver.watch import WatchHub
@@ -60,6 +62,8 @@ def build(data_dir: Path, *, watch_history: int = 10_000, fsync: bool = False) -
     handlers = Handlers(store, registry)
     api = ApiServer(store, registry, hub, handlers, token)
     crds = CrdController(store, registry, handlers)
+    collector = GarbageCollector(store, registry, handlers)
+    namespace_controller = NamespaceController(store, registry, handlers)
     namespaces = registry.get("", "v1", "namespaces")
     assert namespaces is not None
     for name in SYSTEM_NAMESPACES:
@@ -67,5 +71,7 @@ def build(data_dir: Path, *, watch_history: int = 10_000, fsync: bool = False) -
             body = encode({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}})
             handlers.create(namespaces, "", body, Options())
     server = Server(api, store)
-    server.tasks.append(asyncio.get_running_loop().create_task(crds.run()))
+    loop = asyncio.get_running_loop()
+    for controller in (crds, collector, namespace_controller):
+        server.tasks.append(loop.create_task(controller.run()))
     return server

@@ -124,6 +124,13 @@ class Store:
             return [bucket[n] for n in sorted(bucket)] if bucket else []
         return [spaces[ns][n] for ns in sorted(spaces) for n in sorted(spaces[ns])]
 
+    def items(self) -> Iterator[tuple[tuple[str, str, str], Entry]]:
+        """Every object with its (storage, namespace, name) key."""
+        for storage, spaces in list(self._objects.items()):
+            for namespace, bucket in list(spaces.items()):
+                for name, entry in list(bucket.items()):
+                    yield (storage, namespace, name), entry
+
     def count(self, storage: str) -> int:
         return sum(len(b) for b in self._objects.get(storage, {}).values())
 
