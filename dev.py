@@ -81,11 +81,13 @@ def test(extra: list[str]) -> int:
     # A private embedded cluster for this run, so notebooks never touch the learner's own one.
     # Set MATHCTL_CLUSTER=<context> to run the same suite against a real cluster instead.
     home = tempfile.mkdtemp(prefix="mathctl-test-")
-    env = _env(MATHCTL_HOME=home)
+    # Static views: under nbval a live view shows one snapshot and starts no thread.
+    env = _env(MATHCTL_HOME=home, MATHCTL_STATIC_VIEWS="1")
     env.setdefault("MATHCTL_CLUSTER", "embedded")
     targets = [t for t in ("tests", "solutions", "notebooks") if any((ROOT / t).rglob("*.py*"))]
+    nbval = ["--nbval-lax", "--nbval-sanitize-with", "notebooks/nbval-sanitize.cfg"]
     try:
-        return run(PY, "-m", "pytest", *targets, *extra, env=env)
+        return run(PY, "-m", "pytest", *targets, *nbval, *extra, env=env)
     finally:
         run(PY, "-m", "mathctl", "down", "--quiet", env=env)
         shutil.rmtree(home, ignore_errors=True)
