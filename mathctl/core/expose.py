@@ -24,17 +24,20 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any, Literal
 
+from mathctl.resources.conditions import set_condition
+from mathctl.resources.meta import owner_reference
 from mathctl.resources.service_expose import (
-    API_VERSION,
     KIND,
     RESERVED_ANNOTATION_PREFIX,
-    InvalidServiceExpose,
     ServiceExpose,
+    ServiceExposeStatus,
 )
+from mathctl.resources.wire import to_wire
 
 Body = dict[str, Any]
 
@@ -48,6 +51,18 @@ MAX_LABEL = 63
 MAX_NAME = 253
 
 
+class InvalidHost(ValueError):
+    """The host would not be a usable DNS name; the message names the field and the fix."""
+
+    reason = "InvalidHost"
+
+    def __init__(self, field_path: str, problem: str, fix: str) -> None:
+        self.field_path = field_path
+        self.problem = problem
+        self.fix = fix
+        super().__init__(f"{field_path}: {problem}. {fix}")
+
+
 # ---------------------------------------------------------------------------------- Observe
 def host_for(service_name: str, namespace: str, domain: str) -> str:
     """The public host for a Service: ``<service>.<namespace>.<domain>``, checked as DNS.
@@ -57,54 +72,46 @@ def host_for(service_name: str, namespace: str, domain: str) -> str:
     the stricter rule (every label at most 63 characters) and names the field to change.
     """
     if not _DNS_1035_LABEL.match(service_name):
-        raise InvalidServiceExpose(
+        raise InvalidHost(
             "spec.backend.service.name", f"{service_name!r} is not a valid Service name",
             "Service names are lowercase letters, digits and '-', and start with a letter.",
-            reason="InvalidHost",
         )
     if domain != domain.lower() or domain.endswith("."):
-        raise InvalidServiceExpose(
+        raise InvalidHost(
             "spec.domain", f"{domain!r} has capital letters or a trailing dot",
             f"Write {domain.lower().rstrip('.')!r}: Kubernetes host names are lowercase.",
-            reason="InvalidHost",
         )
     host = f"{service_name}.{namespace}.{domain}"
     labels = [(service_name, "spec.backend.service.name"), (namespace, "metadata.namespace")]
     labels += [(label, "spec.domain") for label in domain.split(".")]
     for label, source in labels:
         if len(label) > MAX_LABEL:
-            raise InvalidServiceExpose(
+            raise InvalidHost(
                 source, f"host {host!r} would have a label of {len(label)} characters "
                 f"({label[:12]}…); a DNS label has at most {MAX_LABEL}",
-                f"Shorten that part of {source}.", reason="InvalidHost",
+                f"Shorten that part of {source}.",
             )
         if not _DNS_LABEL.match(label):
-            raise InvalidServiceExpose(
+            raise InvalidHost(
                 source, f"{label!r} in host {host!r} is not a DNS label",
                 "Use lowercase letters, digits and '-' between dots, like preview.example.com.",
-                reason="InvalidHost",
             )
     if len(host) > MAX_NAME:
-        raise InvalidServiceExpose(
+        raise InvalidHost(
             "spec.domain", f"host {host!r} has {len(host)} characters; a DNS name has at "
-            f"most {MAX_NAME}", "Use a shorter domain.", reason="InvalidHost",
+            f"most {MAX_NAME}", "Use a shorter domain.",
         )
     return host
 
 
 # ------------------------------------------------------------------------------------ Diff
-def owner_reference(se: ServiceExpose) -> Body:
-    """The controller ownerReference that makes the garbage collector delete the Ingress."""
-    return {"apiVersion": API_VERSION, "kind": KIND, "name": se.name, "uid": se.uid,
-            "controller": True, "blockOwnerDeletion": True}
-
-
 def desired_ingress(se: ServiceExpose, namespace: str) -> Body:
     """The ``networking.k8s.io/v1`` Ingress this ServiceExpose asks for, named like it.
 
-    Raises ``InvalidServiceExpose`` when the host would not be a usable DNS name.
+    ``se`` must have been read from the API server: the ownerReference needs its uid. Raises
+    ``InvalidHost`` when the host would not be a usable DNS name.
     """
-    spec = se.spec
+    spec, name = se.spec, se.metadata.name
     host = host_for(spec.service_name, namespace, spec.domain)
     annotations = dict(spec.annotations)
     annotations[MANAGED_ANNOTATIONS] = ",".join(sorted(spec.annotations))
@@ -116,16 +123,17 @@ def desired_ingress(se: ServiceExpose, namespace: str) -> Body:
     }]}}]}
     if spec.tls_enabled:
         ingress_spec["tls"] = [{"hosts": [host],
-                                "secretName": spec.tls_secret_name or f"{se.name}-tls"}]
+                                "secretName": spec.tls.secret_name if spec.tls and
+                                spec.tls.secret_name else f"{name}-tls"}]
     return {
         "apiVersion": "networking.k8s.io/v1",
         "kind": "Ingress",
         "metadata": {
-            "name": se.name,
+            "name": name,
             "namespace": namespace,
             "labels": {MANAGED_BY_LABEL: MANAGED_BY},
             "annotations": annotations,
-            "ownerReferences": [owner_reference(se)],
+            "ownerReferences": [to_wire(owner_reference(se))],
         },
         "spec": ingress_spec,
     }
@@ -290,27 +298,29 @@ def merge_owned(desired: Body, current: Body) -> Body:
 # ---------------------------------------------------------------------------------- Action
 @dataclass(frozen=True)
 class Plan:
-    """One pass of the loop: the action on the Ingress and the ServiceExpose status to write."""
+    """One pass of the loop: the action on the Ingress and the ServiceExpose status to write.
+
+    ``status`` is None when the ServiceExpose is gone (there is nothing to write it to).
+    """
 
     action: Action
-    status: Body | None = None
-    host: str | None = None
+    status: ServiceExposeStatus | None = None
 
 
-def backend_condition(spec_service: str, port: int, service: Mapping[str, Any] | None,
+def backend_condition(service_name: str, port: int, service: Mapping[str, Any] | None,
                       namespace: str) -> tuple[bool, str, str]:
     """(found, reason, message) for the ``BackendFound`` condition."""
     if service is None:
         return False, "ServiceNotFound", (
-            f"Service {spec_service!r} does not exist in namespace {namespace!r}. Create it, "
+            f"Service {service_name!r} does not exist in namespace {namespace!r}. Create it, "
             "or fix spec.backend.service.name; the Ingress routes to it once it exists.")
     ports = [p.get("port") for p in (service.get("spec") or {}).get("ports") or []]
     if port not in ports:
         return False, "PortNotFound", (
-            f"Service {spec_service!r} has ports {ports}, not {port}. Set "
+            f"Service {service_name!r} has ports {ports}, not {port}. Set "
             "spec.backend.service.port.number to one of them (the Service port, not the "
             "targetPort).")
-    return True, "ServiceFound", f"Service {spec_service!r} exposes port {port}."
+    return True, "ServiceFound", f"Service {service_name!r} exposes port {port}."
 
 
 def plan(
@@ -319,54 +329,58 @@ def plan(
     ingress: Body | None,
     service: Mapping[str, Any] | None,
     *,
-    previous_conditions: Sequence[Mapping[str, Any]] = (),
-    now: str,
+    now: datetime,
 ) -> Plan:
     """Observe → Diff → Action for one ServiceExpose, given everything the controller read.
 
-    ``se`` is None when the ServiceExpose no longer exists. ``now`` (RFC 3339) stamps the
-    conditions whose status changes; an unchanged condition keeps its transition time, so
-    a second pass over the same world plans the same status and writes nothing.
+    ``se`` is None when the ServiceExpose no longer exists. ``now`` stamps the conditions
+    whose status changes; an unchanged condition keeps its transition time, so a second
+    pass over the same world plans the same status and the controller writes nothing.
     """
     if se is None:
         return Plan(diff(None, ingress))
+    name, spec = se.metadata.name, se.spec
     host: str | None = None
     try:
         desired = desired_ingress(se, namespace)
         host = desired["spec"]["rules"][0]["host"]
         action: Action = diff(desired, ingress)
-    except InvalidServiceExpose as err:
+    except InvalidHost as err:
         action = Nothing(err.reason, f"{err} Until then the Ingress is left as it is.")
     found, b_reason, b_message = backend_condition(
-        se.spec.service_name, se.spec.port_number, service, namespace)
+        spec.service_name, spec.port_number, service, namespace)
     if isinstance(action, Conflict | Nothing) and action.reason not in {"InSync", "Gone"}:
         ready, reason, message = False, action.reason, action.message
     elif not found:
         ready, reason, message = False, "BackendNotFound", (
-            f"Ingress {se.name!r} is in place, but requests to {host} will fail: {b_message}")
+            f"Ingress {name!r} is in place, but requests to {host} will fail: {b_message}")
     else:
-        scheme = "https" if se.spec.tls_enabled else "http"
+        scheme = "https" if spec.tls_enabled else "http"
         ready, reason, message = True, "IngressReady", (
-            f"Ingress {se.name!r} routes {scheme}://{host}{se.spec.path} to Service "
-            f"{se.spec.service_name!r} port {se.spec.port_number}.")
-    conditions = [
-        condition("Ready", ready, reason, message, se.generation, previous_conditions, now),
-        condition("BackendFound", found, b_reason, b_message, se.generation,
-                  previous_conditions, now),
-    ]
+            f"Ingress {name!r} routes {scheme}://{host}{spec.path} to Service "
+            f"{spec.service_name!r} port {spec.port_number}.")
+    generation = se.metadata.generation
+    conditions = set_condition(se.conditions, type="Ready", status=_tf(ready), reason=reason,
+                               message=message, observed_generation=generation, now=now)
+    conditions = set_condition(conditions, type="BackendFound", status=_tf(found),
+                               reason=b_reason, message=b_message,
+                               observed_generation=generation, now=now)
     owned = isinstance(action, Create | Update) or (
-        ingress is not None and controller_uid(ingress) == se.uid)
-    # None clears a field in the JSON merge patch that writes the status.
-    status: Body = {"host": host, "ingressName": se.name if owned else None,
-                    "observedGeneration": se.generation, "conditions": conditions}
-    return Plan(action, status, host)
+        ingress is not None and controller_uid(ingress) == se.metadata.uid)
+    status = ServiceExposeStatus(host=host, ingress_name=name if owned else None,
+                                 observed_generation=generation, conditions=conditions)
+    return Plan(action, status)
 
 
-def condition(type_: str, ok: bool, reason: str, message: str, generation: int,
-              previous: Sequence[Mapping[str, Any]], now: str) -> Body:
-    """A status condition as the API conventions describe it, keeping its transition time."""
-    status = "True" if ok else "False"
-    before = next((c for c in previous if c.get("type") == type_), None)
-    since = before.get("lastTransitionTime") if before and before.get("status") == status else None
-    return {"type": type_, "status": status, "observedGeneration": generation,
-            "lastTransitionTime": since or now, "reason": reason, "message": message}
+def not_ready(status: ServiceExposeStatus | None, generation: int | None, reason: str,
+              message: str, *, now: datetime) -> ServiceExposeStatus:
+    """``status`` with ``Ready=False`` for a failure no plan foresees: a ServiceExpose whose
+    spec does not parse, or an Ingress the API server rejected."""
+    base = status or ServiceExposeStatus()
+    conditions = set_condition(base.conditions, type="Ready", status="False", reason=reason,
+                               message=message, observed_generation=generation, now=now)
+    return replace(base, observed_generation=generation, conditions=conditions)
+
+
+def _tf(ok: bool) -> Literal["True", "False"]:
+    return "True" if ok else "False"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from mathctl.core.expose import (
     MANAGED_ANNOTATIONS,
     Conflict,
     Create,
+    InvalidHost,
     Nothing,
     Update,
     changed_paths,
@@ -18,31 +20,41 @@ from mathctl.core.expose import (
     diff,
     host_for,
     merge_owned,
+    not_ready,
     plan,
 )
-from mathctl.resources.service_expose import InvalidServiceExpose, ServiceExpose
+from mathctl.resources.conditions import Condition
+from mathctl.resources.service_expose import ServiceExpose, ServiceExposeStatus
 
 NS = "ns1"
-T0, T1 = "2024-01-01T00:00:00Z", "2024-01-01T00:05:00Z"
+T0 = datetime(2024, 1, 1, 0, 0, tzinfo=UTC)
+T1 = datetime(2024, 1, 1, 0, 5, tzinfo=UTC)
+T2 = datetime(2024, 1, 1, 0, 9, tzinfo=UTC)
 
 
-def make_se(**spec_overrides: Any) -> ServiceExpose:
+def make_se(status: ServiceExposeStatus | None = None, **spec_overrides: Any) -> ServiceExpose:
     spec: dict[str, Any] = {
         "backend": {"service": {"name": "example-svc", "port": {"number": 8080}}},
         "domain": "example.com",
         "tls": {"enabled": True, "secretName": "example-tls"},
         "annotations": {"cert-manager.io/cluster-issuer": "letsencrypt"},
     }
-    spec.update(spec_overrides)
-    return ServiceExpose.from_body(
-        {"metadata": {"name": "example", "uid": "uid-se", "generation": 3}, "spec": spec})
+    spec.update({k: v for k, v in spec_overrides.items() if v is not None})
+    for key in [k for k, v in spec_overrides.items() if v is None]:
+        del spec[key]
+    body = {"apiVersion": "expose.mathctl.example/v1beta1", "kind": "ServiceExpose",
+            "metadata": {"name": "example", "namespace": NS, "uid": "uid-se", "generation": 3},
+            "spec": spec}
+    se = ServiceExpose.from_dict(body)
+    return se if status is None else ServiceExpose(metadata=se.metadata, spec=se.spec,
+                                                   status=status)
 
 
 def as_stored(ingress: dict[str, Any]) -> dict[str, Any]:
     """What a real API server hands back: the body plus fields it and others fill in."""
     stored = copy.deepcopy(ingress)
     stored["metadata"].update(uid="uid-ing", resourceVersion="42",
-                              creationTimestamp=T0, generation=1,
+                              creationTimestamp="2024-01-01T00:00:00Z", generation=1,
                               managedFields=[{"manager": "mathctl", "operation": "Update"}])
     stored["metadata"]["annotations"]["kubectl.kubernetes.io/last-applied-configuration"] = "{}"
     stored["metadata"]["labels"]["team"] = "web"
@@ -82,8 +94,9 @@ PRESENT: dict[tuple[str, bool], tuple[type, str, str, str]] = {
 }
 
 
-def conditions(status: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {c["type"]: c for c in status["conditions"]}
+def conditions(status: ServiceExposeStatus | None) -> dict[str, Condition]:
+    assert status is not None
+    return {c.type: c for c in status.conditions}
 
 
 @pytest.mark.parametrize("svc_present", [True, False], ids=["svc", "no-svc"])
@@ -101,15 +114,16 @@ def test_every_state_transition(se_present: bool, ingress_kind: str, svc_present
     action_type, action_reason, ready_reason, backend_reason = PRESENT[ingress_kind, svc_present]
     assert type(result.action) is action_type
     assert result.action.reason == action_reason
-    got = conditions(result.status or {})
-    assert got["Ready"]["reason"] == ready_reason
-    assert got["Ready"]["status"] == ("True" if ready_reason == "IngressReady" else "False")
-    assert got["BackendFound"]["reason"] == backend_reason
-    assert got["BackendFound"]["status"] == ("True" if svc_present else "False")
-    assert (result.status or {})["host"] == "example-svc.ns1.example.com"
-    assert (result.status or {})["observedGeneration"] == 3
-    assert (result.status or {})["ingressName"] == (None if ingress_kind == "not-owned"
-                                                     else "example")
+    got = conditions(result.status)
+    assert got["Ready"].reason == ready_reason
+    assert got["Ready"].status == ("True" if ready_reason == "IngressReady" else "False")
+    assert got["BackendFound"].reason == backend_reason
+    assert got["BackendFound"].status == ("True" if svc_present else "False")
+    assert {c.observed_generation for c in got.values()} == {3}
+    assert result.status is not None
+    assert result.status.host == "example-svc.ns1.example.com"
+    assert result.status.observed_generation == 3
+    assert result.status.ingress_name == (None if ingress_kind == "not-owned" else "example")
     if isinstance(result.action, Update):
         assert result.action.changes == ["spec.rules[0].host"]
 
@@ -132,8 +146,7 @@ def test_a_second_pass_after_the_action_changes_nothing(ingress_kind: str,
     svc = service() if svc_present else None
     first = plan(make_se(), NS, ingress_state(ingress_kind), svc, now=T0)
     after = perform(first.action, ingress_state(ingress_kind))
-    second = plan(make_se(), NS, after, svc,
-                  previous_conditions=(first.status or {})["conditions"], now=T1)
+    second = plan(make_se(first.status), NS, after, svc, now=T1)
     assert isinstance(second.action, Conflict if ingress_kind == "not-owned" else Nothing)
     assert second.status == first.status  # same status, same transition times: no write
 
@@ -158,6 +171,7 @@ def test_desired_ingress_matches_the_talks_example() -> None:
 def test_tls_off_means_no_tls_section_and_a_default_secret_name_when_on() -> None:
     assert "tls" not in desired_ingress(make_se(tls={"enabled": False}), NS)["spec"]
     assert "tls" not in desired_ingress(make_se(tls=None), NS)["spec"]
+    assert "tls" not in desired_ingress(make_se(tls={}), NS)["spec"]
     tls = desired_ingress(make_se(tls={"enabled": True}), NS)["spec"]["tls"]
     assert tls == [{"hosts": ["example-svc.ns1.example.com"], "secretName": "example-tls"}]
 
@@ -225,7 +239,7 @@ def test_the_host_is_re_derived_when_the_service_or_domain_changes(spec: dict[st
     current = as_stored(desired_ingress(make_se(), NS))
     result = plan(make_se(**spec), NS, current, None, now=T0)
     assert isinstance(result.action, Update)
-    assert result.host == host
+    assert result.status is not None and result.status.host == host
     assert result.action.ingress["spec"]["rules"][0]["host"] == host
     assert result.action.ingress["spec"]["tls"][0]["hosts"] == [host]
     assert "spec.rules[0].host" in result.action.changes
@@ -248,10 +262,9 @@ def test_the_namespace_is_part_of_the_host() -> None:
 ])
 def test_a_host_that_is_not_a_dns_name_is_refused_with_the_field_and_fix(
         service_name: str, namespace: str, domain: str, field: str, words: str) -> None:
-    with pytest.raises(InvalidServiceExpose) as err:
+    with pytest.raises(InvalidHost) as err:
         host_for(service_name, namespace, domain)
     assert err.value.field_path == field
-    assert err.value.reason == "InvalidHost"
     assert words in str(err.value)
 
 
@@ -260,18 +273,18 @@ def test_an_invalid_host_is_a_clear_condition_and_no_write() -> None:
     result = plan(make_se(domain="x" * 70 + ".example.com"), NS, current, service(), now=T0)
     assert result.action.reason == "InvalidHost"
     assert isinstance(result.action, Nothing)
-    ready = conditions(result.status or {})["Ready"]
-    assert (ready["status"], ready["reason"]) == ("False", "InvalidHost")
-    assert "70 characters" in ready["message"]
-    assert "spec.domain" in ready["message"]
-    assert (result.status or {})["host"] is None
+    ready = conditions(result.status)["Ready"]
+    assert (ready.status, ready.reason) == ("False", "InvalidHost")
+    assert "70 characters" in ready.message
+    assert "spec.domain" in ready.message
+    assert result.status is not None and result.status.host is None
 
 
 def test_a_service_without_the_port_is_a_clear_condition() -> None:
     result = plan(make_se(), NS, None, service(port=80), now=T0)
-    backend = conditions(result.status or {})["BackendFound"]
-    assert (backend["status"], backend["reason"]) == ("False", "PortNotFound")
-    assert "[80]" in backend["message"]
+    backend = conditions(result.status)["BackendFound"]
+    assert (backend.status, backend.reason) == ("False", "PortNotFound")
+    assert "[80]" in backend.message
     assert isinstance(result.action, Create)
 
 
@@ -298,19 +311,27 @@ def test_an_ingress_being_deleted_is_waited_for() -> None:
     current["metadata"]["deletionTimestamp"] = T0
     result = plan(make_se(), NS, current, service(), now=T0)
     assert result.action.reason == "IngressTerminating"
-    assert conditions(result.status or {})["Ready"]["status"] == "False"
+    assert conditions(result.status)["Ready"].status == "False"
 
 
 def test_transition_times_move_only_when_a_condition_changes() -> None:
     first = plan(make_se(), NS, None, None, now=T0)
-    second = plan(make_se(), NS, None, service(),
-                  previous_conditions=(first.status or {})["conditions"], now=T1)
-    got = conditions(second.status or {})
-    assert got["BackendFound"]["lastTransitionTime"] == T1
-    assert got["Ready"]["lastTransitionTime"] == T1
-    third = plan(make_se(), NS, None, service(),
-                 previous_conditions=(second.status or {})["conditions"], now="later")
+    second = plan(make_se(first.status), NS, None, service(), now=T1)
+    got = conditions(second.status)
+    assert got["BackendFound"].last_transition_time == T1
+    assert got["Ready"].last_transition_time == T1
+    third = plan(make_se(second.status), NS, None, service(), now=T2)
     assert third.status == second.status
+
+
+def test_not_ready_overrides_ready_and_keeps_the_rest() -> None:
+    planned = plan(make_se(), NS, None, service(), now=T0).status
+    status = not_ready(planned, 3, "IngressRejected", "HTTP 422 …", now=T1)
+    got = conditions(status)
+    assert (got["Ready"].status, got["Ready"].reason) == ("False", "IngressRejected")
+    assert got["Ready"].last_transition_time == T1
+    assert got["BackendFound"] == conditions(planned)["BackendFound"]
+    assert status.host == "example-svc.ns1.example.com"
 
 
 def test_merge_owned_does_not_touch_its_inputs() -> None:
