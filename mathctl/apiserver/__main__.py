@@ -1,10 +1,10 @@
 """``python -m mathctl.apiserver --port N --data-dir D``: the embedded API server process.
 
 Started in the background by ``mathctl up`` and by ``testing.EmbeddedServer``; it binds
-127.0.0.1 only and speaks plain HTTP. Why not HTTPS: the socket is reachable from this machine
-alone, and TLS would need certificate tooling (or a generated CA the learner must trust) on a
-fresh laptop; the bearer token is still required on every API request, so other local users
-cannot use it without the kubeconfig (mode 0600). Once listening, it prints one JSON line on
+127.0.0.1 only, so nothing off this machine can reach it. It speaks HTTPS with a certificate
+made for its data dir (``certs.py``: kubectl sends a bearer token only over TLS), and every API
+request needs the data dir's bearer token, so other local users cannot use it without the
+kubeconfig (mode 0600). Once listening, it prints one JSON line on
 stdout (``{"port": …, "pid": …}``) so its starter learns the port, then logs to stderr only;
 if the port is taken it prints ``{"error": "port-in-use", "port": …}`` and exits with code 3.
 Imports are kept light (no kubernetes client, no yaml until needed) so it is ready fast.
@@ -20,6 +20,7 @@ import logging
 import os
 import signal
 import socket
+import ssl
 import sys
 from pathlib import Path
 
@@ -59,6 +60,7 @@ def _announce(message: dict[str, object]) -> None:
 async def serve(args: argparse.Namespace) -> int:
     from aiohttp import web
 
+    from mathctl.apiserver import certs
     from mathctl.apiserver.server import build
 
     try:
@@ -71,10 +73,13 @@ async def serve(args: argparse.Namespace) -> int:
     port = sock.getsockname()[1]
     server = build(args.data_dir, watch_history=args.watch_history, fsync=args.fsync)
     server.api.address = f"127.0.0.1:{port}"
+    _, cert_path, key_path = certs.ensure(args.data_dir)
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls.load_cert_chain(cert_path, key_path)
     runner = web.ServerRunner(web.Server(server.api, access_log=None), handle_signals=False,
                               shutdown_timeout=0.5)
     await runner.setup()
-    site = web.SockSite(runner, sock, shutdown_timeout=0.5)
+    site = web.SockSite(runner, sock, shutdown_timeout=0.5, ssl_context=tls)
     await site.start()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

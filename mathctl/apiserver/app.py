@@ -97,6 +97,9 @@ class ApiServer:
                 return _json(group_doc)
             return await self._group_version(request, parts[1], parts[2], parts[3:])
         if head == "openapi":
+            if parts[1:] == ["v2"] and "protobuf" in request.headers.get("Accept", ""):
+                return web.Response(body=openapi.V2_PROTOBUF,
+                                    headers={"Content-Type": openapi.V2_PROTOBUF_TYPE})
             return _json(openapi.document(self.registry, parts[1:]))
         raise errors.no_route()
 

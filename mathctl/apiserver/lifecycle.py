@@ -3,6 +3,7 @@
 State lives in ``$MATHCTL_HOME`` (default ``~/.mathctl``)::
 
     data/objects.db   the objects (SQLite, WAL)      data/token   the bearer token (0600)
+    data/ca.crt       the CA that signed the server's certificate (certs.py)
     kubeconfig        context ``mathctl`` (0600)     server.json  pid, port and url
     server.log        the server's stderr
 
@@ -16,12 +17,14 @@ use :func:`ensure_running` and :func:`spawn` from here, so there is one way to s
 from __future__ import annotations
 
 import argparse
+import base64
 import contextlib
 import json
 import os
 import select
 import shutil
 import signal
+import ssl
 import subprocess
 import sys
 import time
@@ -54,20 +57,27 @@ class ServerInfo:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"https://127.0.0.1:{self.port}"
+
+    @property
+    def ca_cert(self) -> Path:
+        return self.data_dir / "ca.crt"
 
     @property
     def token(self) -> str:
         return (self.data_dir / "token").read_text().strip()
 
 
-def write_kubeconfig(path: Path, url: str, token: str, *, context: str = CONTEXT) -> None:
+def write_kubeconfig(path: Path, url: str, token: str, ca_cert: Path, *,
+                     context: str = CONTEXT) -> None:
     """A kubeconfig with one context, written mode 0600 (it holds the token)."""
+    ca_data = base64.b64encode(ca_cert.read_bytes()).decode()
     text = (
         "# Written by mathctl for its embedded API server. Use it with:\n"
         f"#   export KUBECONFIG={path}\n"
         "apiVersion: v1\nkind: Config\n"
         f"clusters:\n- name: {context}\n  cluster:\n    server: {url}\n"
+        f"    certificate-authority-data: {ca_data}\n"
         f'users:\n- name: {context}\n  user:\n    token: "{token}"\n'
         f"contexts:\n- name: {context}\n  context:\n    cluster: {context}\n"
         f"    user: {context}\n    namespace: default\n"
@@ -82,9 +92,11 @@ def write_kubeconfig(path: Path, url: str, token: str, *, context: str = CONTEXT
     os.replace(tmp, path)
 
 
-def readyz(url: str, timeout: float = 2.0) -> bool:
+def readyz(url: str, ca_cert: Path, timeout: float = 2.0) -> bool:
     try:
-        with urllib.request.urlopen(f"{url}/readyz", timeout=timeout) as response:
+        context = ssl.create_default_context(cafile=str(ca_cert))
+        with urllib.request.urlopen(f"{url}/readyz", timeout=timeout,
+                                    context=context) as response:
             return bool(response.status == 200)
     except (OSError, urllib.error.URLError):
         return False
@@ -128,7 +140,7 @@ def spawn(data_dir: Path, port: int, *, log_path: Path | None = None, detach: bo
         raise ServerError("The embedded API server did not start" +
                           (f"; the end of its log ({log_path}):\n{tail}" if tail else "."))
     actual = int(message["port"])
-    if not readyz(f"http://127.0.0.1:{actual}"):
+    if not readyz(f"https://127.0.0.1:{actual}", data_dir / "ca.crt"):
         proc.kill()
         proc.wait()
         raise ServerError(f"The embedded API server on port {actual} did not answer /readyz.")
@@ -186,7 +198,7 @@ def running(where: Path | None = None) -> ServerInfo | None:
         return None
     info = ServerInfo(pid=int(data["pid"]), port=int(data["port"]), data_dir=base / "data",
                       kubeconfig=base / "kubeconfig")
-    if not _alive(info.pid) or not readyz(info.url):
+    if not _alive(info.pid) or not readyz(info.url, info.ca_cert):
         return None
     return info
 
@@ -202,7 +214,7 @@ def ensure_running(where: Path | None = None, port: int = DEFAULT_PORT) -> tuple
     proc, actual = spawn(data_dir, port, log_path=base / "server.log", detach=True)
     info = ServerInfo(pid=proc.pid, port=actual, data_dir=data_dir,
                       kubeconfig=base / "kubeconfig")
-    write_kubeconfig(info.kubeconfig, info.url, info.token)
+    write_kubeconfig(info.kubeconfig, info.url, info.token, info.ca_cert)
     (base / "server.json").write_text(json.dumps({"pid": proc.pid, "port": actual,
                                                   "url": info.url}))
     return info, True

@@ -18,6 +18,18 @@ _PARAMS = [{"name": n, "in": "query", "schema": {"type": "string"}, "uniqueItems
            for n in ("dryRun", "fieldManager", "fieldValidation")]
 
 
+def _field(number: int, payload: bytes) -> bytes:
+    """One length-delimited protobuf field (wire type 2); payloads here are < 128 bytes."""
+    return bytes([number << 3 | 2, len(payload)]) + payload
+
+
+# gnostic openapi_v2.Document{swagger: "2.0", info: {title, version}, paths: {}} as protobuf:
+# kubectl asks for /openapi/v2 in this encoding before `apply`.
+V2_PROTOBUF = (_field(1, b"2.0") + _field(2, _field(1, b"Kubernetes") + _field(2, b"v1.28.0"))
+               + _field(8, b""))
+V2_PROTOBUF_TYPE = "application/com.github.proto-openapi.spec.v2.v1.0+protobuf"
+
+
 def document(registry: Registry, parts: list[str]) -> dict[str, Any]:
     if parts == ["v2"]:
         return {"swagger": "2.0", "info": {"title": "Kubernetes", "version": "v1.28.0"},
@@ -56,8 +68,10 @@ def _group_version_document(resources: list[Resource]) -> dict[str, Any]:
         scope = "/namespaces/{namespace}" if resource.namespaced else ""
         ref = {"$ref": f"#/components/schemas/{_schema_name(resource)}"}
         body = {"content": {"application/json": {"schema": ref}}}
+        gvk = {"group": resource.group, "version": resource.version, "kind": resource.kind}
         write = {"parameters": _PARAMS, "requestBody": body,
-                 "responses": {"200": {"content": {"application/json": {"schema": ref}}}}}
+                 "responses": {"200": {"content": {"application/json": {"schema": ref}}}},
+                 "x-kubernetes-group-version-kind": gvk}
         item = {"get": {"responses": {"200": {}}}, "put": write, "patch": write,
                 "delete": {"responses": {"200": {}}}}
         paths[f"{prefix}{scope}/{resource.plural}"] = {"get": {"responses": {"200": {}}},

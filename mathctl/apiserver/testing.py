@@ -43,7 +43,7 @@ class EmbeddedServer:
             return self
         self.proc, self.port = spawn(self.data_dir, self.port, log_path=self.root / "server.log",
                                      extra_args=self.extra_args)
-        write_kubeconfig(Path(self.kubeconfig), self.url, self.token)
+        write_kubeconfig(Path(self.kubeconfig), self.url, self.token, self.ca_cert)
         return self
 
     def stop(self) -> None:
@@ -88,7 +88,12 @@ class EmbeddedServer:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"https://127.0.0.1:{self.port}"
+
+    @property
+    def ca_cert(self) -> Path:
+        """The CA certificate that verifies the server (TLS on 127.0.0.1)."""
+        return self.data_dir / "ca.crt"
 
     @property
     def token(self) -> str:
@@ -108,6 +113,7 @@ class EmbeddedServer:
 
         config = client.Configuration()
         config.host = self.url
+        config.ssl_ca_cert = str(self.ca_cert)
         config.api_key = {"authorization": f"Bearer {self.token}"}
         for key, value in configuration.items():
             setattr(config, key, value)
