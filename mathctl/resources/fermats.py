@@ -17,7 +17,6 @@ from typing import Any, ClassVar
 from mathctl.resources.conditions import Condition
 from mathctl.resources.crd import AGE, CRDSource, field_column
 from mathctl.resources.group import FERMAT, KindNames
-from mathctl.resources.limits import INT64_MAX
 from mathctl.resources.meta import (
     ObjectMeta,
     OwnerReference,
@@ -39,9 +38,12 @@ class Pair:
 
 @dataclass(frozen=True)
 class FermatSpec:
+    # No `maximum`: format int64 already caps it, and an explicit 9223372036854775807 would be
+    # rounded to 2**63 as a float64 and overflow the API server's integer comparison,
+    # rejecting every value (see structural.integer_bound_errors).
     number: int = field(metadata=wire(
-        "number", "The non-negative integer to write as a sum of two squares.",
-        required=True, minimum=0, maximum=INT64_MAX, example="13"))
+        "number", "The non-negative integer (int64) to write as a sum of two squares.",
+        required=True, minimum=0, example="13"))
 
 
 @dataclass(frozen=True, kw_only=True)

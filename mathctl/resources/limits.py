@@ -8,7 +8,8 @@ owns ``n // 2 + 1`` Tuples, and each Tuple owns two Numbers, so ``n = 10**6`` wo
 cluster for 1.5 million objects. The schema could forbid large ``n`` with ``maximum``, but the
 question "is n a sum of two squares?" stays meaningful for every ``n`` — rejecting it at
 admission would call a valid question invalid. So the schema only says what a valid question is
-(``0 <= n <= 2**63 - 1``) and the controller decides how much of the tree it is willing to
+(``minimum: 0`` and ``format: int64``, which caps it at 2**63 - 1 without an explicit
+``maximum``; see ``structural``) and the controller decides how much of the tree it is willing to
 build: above ``MAX_FERMAT_NUMBER`` it builds none, sets ``Ready=False`` with reason
 ``TooManyChildren`` and a message naming this limit, and still reports the pure answer
 (``status.expectedPairs``).

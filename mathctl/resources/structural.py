@@ -16,6 +16,10 @@ apiextensions-apiserver's validation of ``apiextensions.k8s.io/v1`` CRDs:
 - root ``metadata`` may restrict only ``name`` and ``generateName``; root ``kind`` and
   ``apiVersion`` are strings; with the status subresource the root holds only the keywords
   the server allows there;
+- an integer's ``minimum``/``maximum`` must survive the float64 the server stores it as: the
+  server compares an integer against ``int64(bound)``, and a bound at or beyond 2**63 (such as
+  ``maximum: 9223372036854775807``, which rounds up to 2**63) overflows there and rejects
+  every value — ``format: int64`` is the way to say "any int64";
 - ``x-kubernetes-list-type`` is ``atomic``/``set``/``map`` on arrays only; a ``map`` list names
   required scalar ``x-kubernetes-list-map-keys``; a ``set`` holds scalars or atomic items;
 - names: ``metadata.name`` is ``<plural>.<group>``; plural, singular, short names and
@@ -112,6 +116,7 @@ def _walk(node: Mapping[str, Any], path: str, errors: list[str]) -> None:
             node["additionalProperties"] is not True):
         errors.append(f"{path}.additionalProperties: additionalProperties and properties are "
                       "mutually exclusive")
+    errors.extend(integer_bound_errors(node, path))
     if "pattern" in node:
         try:
             re.compile(node["pattern"])
@@ -139,6 +144,20 @@ def _walk(node: Mapping[str, Any], path: str, errors: list[str]) -> None:
             _junctor_errors(sub, f"{path}.{junctor}[{i}]", specified, errors)
     if "not" in node:
         _junctor_errors(node["not"], f"{path}.not", specified, errors)
+
+
+def integer_bound_errors(node: Mapping[str, Any], path: str) -> list[str]:
+    """Integer bounds that overflow when the API server converts them from float64 to int64."""
+    errors = []
+    if node.get("type") == "integer":
+        for key in ("minimum", "maximum"):
+            bound = node.get(key)
+            if bound is not None and not -(2.0**63) <= float(bound) < 2.0**63:
+                errors.append(
+                    f"{path}.{key}: {bound} becomes {float(bound):.0f} as a float64 and overflows "
+                    "the API server's int64 comparison, so every value would be rejected; drop "
+                    "it (format: int64 already bounds the field)")
+    return errors
 
 
 def _list_rules(node: Mapping[str, Any], path: str, errors: list[str]) -> None:

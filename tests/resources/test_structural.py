@@ -68,6 +68,9 @@ BAD_SCHEMAS = [
      "must not specify anything other than name and generateName"),
     ({"type": "object", "properties": {"kind": {"type": "integer"}}}, "kind].type: must be string"),
     ({"type": "object", "default": {}}, "allowed at the root with the status subresource"),
+    (root(value={"type": "integer", "format": "int64", "maximum": 2**63 - 1}),
+     "maximum: 9223372036854775807 becomes 9223372036854775808 as a float64"),
+    (root(value={"type": "integer", "minimum": -(2**64)}), "overflows"),
 ]
 
 
@@ -75,6 +78,13 @@ BAD_SCHEMAS = [
 def test_each_rule_catches_its_mistake(schema: dict[str, Any], words: str) -> None:
     errors = structural_errors(schema)
     assert any(words in e for e in errors), errors
+
+
+def test_integer_bounds_that_fit_are_fine() -> None:
+    assert structural_errors(root(
+        a={"type": "integer", "format": "int64", "minimum": -(2**63), "maximum": 2**53},
+        b={"type": "number", "maximum": 1e300},
+    )) == []
 
 
 def test_escapes_that_need_no_type() -> None:
