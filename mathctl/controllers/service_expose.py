@@ -62,18 +62,20 @@ def reconcile_service_expose(
     name: str,
     *,
     before_write: BeforeWrite | None = None,
-    clock: Clock = utc_now,
+    now: Clock = utc_now,
 ) -> Outcome:
     """Make the Ingress of ServiceExpose ``namespace``/``name`` what it asks for; report status.
 
     ``before_write`` is called before every write (tests use it to change the world between
-    the read and the write, which must end in a 409 and a fresh pass, never a lost update).
+    the read and the write, which must end in a 409 and a fresh pass, never a lost update);
+    ``now()`` gives the time of condition transitions. Same contract as the reconciles in
+    :mod:`mathctl.controllers.reconcile`.
     """
     outcome = Outcome(KIND, namespace, name)
     io = _Cluster(api, namespace, outcome, before_write)
     for _ in range(MAX_ATTEMPTS):
         try:
-            _reconcile_once(io, name, clock)
+            _reconcile_once(io, name, now)
         except ApiException as exc:
             if not (is_conflict(exc) or is_already_exists(exc)):
                 raise
@@ -84,7 +86,7 @@ def reconcile_service_expose(
                            "409 Conflict; will retry.")
 
 
-def _reconcile_once(io: _Cluster, name: str, clock: Clock) -> None:
+def _reconcile_once(io: _Cluster, name: str, now: Clock) -> None:
     # Observe: the ServiceExpose, the Ingress of the same name, the backend Service.
     body = io.get(io.custom_get, name)
     if body is None:
@@ -97,12 +99,13 @@ def _reconcile_once(io: _Cluster, name: str, clock: Clock) -> None:
         message = f"{err} The Ingress is left as it is."
         io.outcome.problems.append(message)
         _write_status(io, body, not_ready(_status_of(body), _generation(body), "InvalidSpec",
-                                          message, now=clock()))
+                                          message, now=now()))
         return
     service = io.get(io.core.read_namespaced_service, se.spec.service_name)
     # Diff: everything that decides is pure.
-    result = plan(se, io.namespace, ingress, service, now=clock())
-    assert result.status is not None
+    result = plan(se, io.namespace, ingress, service, now=now())
+    if result.status is None:  # being deleted: leave it to the garbage collector
+        return
     status = result.status
     if isinstance(result.action, Conflict | Nothing) and result.action.reason not in {
             "InSync", "Gone"}:
@@ -119,7 +122,7 @@ def _reconcile_once(io: _Cluster, name: str, clock: Clock) -> None:
                    "ServiceExpose spec (often spec.annotations).")
         io.outcome.problems.append(message)
         status = not_ready(status, se.metadata.generation, "IngressRejected", message,
-                           now=clock())
+                           now=now())
     _write_status(io, body, status)
 
 

@@ -333,12 +333,17 @@ def plan(
 ) -> Plan:
     """Observe → Diff → Action for one ServiceExpose, given everything the controller read.
 
-    ``se`` is None when the ServiceExpose no longer exists. ``now`` stamps the conditions
+    ``se`` is None when the ServiceExpose no longer exists; then, and while it is being
+    deleted, the plan writes nothing and has no status. ``now`` stamps the conditions
     whose status changes; an unchanged condition keeps its transition time, so a second
     pass over the same world plans the same status and the controller writes nothing.
     """
     if se is None:
         return Plan(diff(None, ingress))
+    if se.metadata.deletion_timestamp is not None:
+        # Being deleted (a finalizer holds it): the garbage collector is removing the
+        # Ingress, and re-creating it now would only hand the collector more work.
+        return Plan(Nothing("ServiceExposeTerminating", "The ServiceExpose is being deleted."))
     name, spec = se.metadata.name, se.spec
     host: str | None = None
     try:

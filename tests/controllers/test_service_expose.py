@@ -199,6 +199,24 @@ def test_deleting_the_service_expose_garbage_collects_its_ingress(world: World) 
     assert not outcome.found and outcome.writes == []
 
 
+def test_a_service_expose_held_by_a_finalizer_is_left_to_the_garbage_collector(
+        world: World) -> None:
+    world.create_se()
+    world.reconcile()
+    world.custom.patch_namespaced_custom_object(
+        GROUP, VERSION, world.ns, PLURAL, NAME, {"metadata": {"finalizers": ["example.com/hold"]}})
+    world.delete_se()
+    assert world.se()["metadata"]["deletionTimestamp"]
+    world.net.delete_namespaced_ingress(NAME, world.ns)
+    wait_for(lambda: world.ingress() is None, what="the Ingress to be deleted")
+    outcome = world.reconcile()
+    assert outcome.writes == []  # no Ingress re-created for an owner on its way out
+    world.custom.patch_namespaced_custom_object(
+        GROUP, VERSION, world.ns, PLURAL, NAME, {"metadata": {"finalizers": None}})
+    wait_for(lambda: _gone(world), what="the ServiceExpose to go once its finalizer is removed")
+    assert world.ingress() is None
+
+
 def test_deleting_the_service_expose_leaves_an_ingress_it_never_owned(world: World) -> None:
     world.create_foreign_ingress()
     world.create_se()

@@ -306,6 +306,15 @@ def test_an_ingress_controlled_by_someone_else_is_never_adopted() -> None:
     assert "Deployment 'web'" in action.message
 
 
+def test_a_service_expose_being_deleted_gets_no_writes_at_all() -> None:
+    body = make_se().to_dict()
+    body["metadata"]["deletionTimestamp"] = "2024-01-01T00:00:00Z"
+    body["metadata"]["finalizers"] = ["example.com/hold"]
+    result = plan(ServiceExpose.from_dict(body), NS, None, service(), now=T0)
+    assert result.action == Nothing("ServiceExposeTerminating", result.action.message)
+    assert result.status is None
+
+
 def test_an_ingress_being_deleted_is_waited_for() -> None:
     current = as_stored(desired_ingress(make_se(), NS))
     current["metadata"]["deletionTimestamp"] = T0
