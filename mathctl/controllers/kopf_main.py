@@ -1,0 +1,38 @@
+"""The controllers for people who know kopf: ``kopf run -m mathctl.controllers.kopf_main``.
+
+Why it exists: ``mathctl run`` is the workshop's front door, but engineers who already use
+kopf expect ``kopf run`` with its usual flags (``-n NS`` / ``-A``, ``--verbose``,
+``--liveness``). This module registers the very same handlers as the notebook and
+``mathctl run`` do (:func:`mathctl.controllers.operator.build_registry`), on kopf's global
+registry, which is fine here: the module is imported once per process. The cluster is the
+one ``mathctl.cluster.connect()`` picks (``MATHCTL_CLUSTER`` / ``KUBECONFIG``), or the pod's
+service account when running in a cluster; kopf logs in with the same credentials.
+
+``MATHCTL_RESYNC`` (seconds, default 30; ``0`` = never) and ``MATHCTL_WORKERS`` (default 4)
+tune the dispatcher.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import kopf
+
+from mathctl.controllers.credentials import login_from
+from mathctl.controllers.dispatcher import Dispatcher
+from mathctl.controllers.operator import build_registry, configure_settings
+from mathctl.controllers.runner import api_client_from_environment
+
+_resync = float(os.environ.get("MATHCTL_RESYNC", "30"))
+api = api_client_from_environment()
+dispatcher = Dispatcher(api, workers=int(os.environ.get("MATHCTL_WORKERS", "4")),
+                        resync=_resync or None)
+build_registry(dispatcher, registry=kopf.get_default_registry(),
+               login=login_from(api.configuration))
+
+
+@kopf.on.startup(id="mathctl-settings")
+def configure(settings: kopf.OperatorSettings, **_: Any) -> None:
+    # kopf run is a process of its own (a pod): keep kopf's SIGKILL safety net on exit.
+    configure_settings(settings, embedded_in_process=False)

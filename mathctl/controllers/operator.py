@@ -1,0 +1,101 @@
+"""The kopf wiring: a fresh registry whose handlers only turn events into keys.
+
+Why kopf's ``@kopf.on.create`` / ``@kopf.on.update`` alone would be *edge-based*: they run
+once per detected change (kopf calls it "edge-based triggering" in its docs). kopf decides
+what changed by diffing the object against the last state it handled, which it stores in an
+annotation on the object, and it adds a finalizer so it can run ``on.delete``. A handler that
+was not running when a child was deleted by hand, or that crashed between two writes, is not
+called again until the *parent* changes — and an operator that is down blocks every deletion.
+So this wiring uses only ``@kopf.on.event``: it adds no finalizer and no annotation, kopf
+lists every object when it starts (a free resync after a restart), and the handler does not
+act on the event at all — it hands the object's key, and its controller owner's key, to the
+:class:`~mathctl.controllers.dispatcher.Dispatcher`, which runs one level-based reconcile per
+key. A periodic resync in the dispatcher covers anything still missed.
+
+Handlers must return ``None``: kopf stores a handler's return value in the object's status.
+
+kopf settings tuned here (see :func:`configure_settings`) and why:
+
+- ``posting.enabled = False`` — no Kubernetes Events from kopf. Every posted Event is an API
+  write; the reconcile loops' account lives in our log instead, and a converged system makes
+  zero writes.
+- ``process.ultimate_exiting_timeout = None`` (notebook and ``mathctl run``) — otherwise kopf
+  SIGKILLs the *whole process* if the operator ever ends other than through its stop flag: in a
+  notebook that is the kernel. ``kopf run`` (a pod) keeps kopf's default safety net.
+- ``watching.server_timeout = 300``, ``client_timeout = 330``, ``connect_timeout = 10`` — ask
+  the API server to end each watch after five minutes and give up on a silent connection a
+  little later, so a half-open TCP connection (laptop sleep, a proxy) cannot leave the
+  operator deaf; kopf resumes from the last resourceVersion, so nothing is missed.
+- ``networking.request_timeout = 60`` — kopf's own list/discovery requests fail (and are
+  retried) in a minute rather than five.
+- ``peering.standalone = True`` — no peering objects to look for: one operator per scope (the
+  notebook runner enforces it in a process).
+- ``persistence`` stays at kopf's defaults but is never used: with only ``on.event`` handlers
+  kopf has no progress or diff-base to store. The integration tests check that no object ever
+  gets a kopf annotation or finalizer.
+
+Used by :mod:`mathctl.controllers.runner` (notebook and ``mathctl run``) and
+:mod:`mathctl.controllers.kopf_main` (``kopf run``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import kopf
+
+from mathctl.controllers.dispatcher import Dispatcher
+from mathctl.resources.group import GROUP, VERSION
+
+LoginFn = Callable[..., kopf.ConnectionInfo | None]
+
+
+def configure_settings(settings: kopf.OperatorSettings, *, embedded_in_process: bool = True,
+                       ) -> kopf.OperatorSettings:
+    """Apply mathctl's kopf settings (listed in the module docstring) to ``settings``."""
+    settings.posting.enabled = False
+    settings.peering.standalone = True
+    settings.watching.server_timeout = 300
+    settings.watching.client_timeout = 330
+    settings.watching.connect_timeout = 10
+    settings.networking.request_timeout = 60
+    if embedded_in_process:
+        settings.process.ultimate_exiting_timeout = None
+    return settings
+
+
+def build_registry(
+    dispatcher: Dispatcher,
+    *,
+    registry: kopf.OperatorRegistry | None = None,
+    login: LoginFn | None = None,
+) -> kopf.OperatorRegistry:
+    """Register the event handlers (and ``login``, if given) on a fresh registry.
+
+    Pass ``registry=kopf.get_default_registry()`` only for ``kopf run``; everywhere else a fresh
+    registry per start keeps re-run notebook cells from registering every handler twice.
+    """
+    registry = registry if registry is not None else kopf.OperatorRegistry()
+
+    @kopf.on.startup(registry=registry, id="mathctl-start-dispatcher")
+    async def start_dispatcher(**_: Any) -> None:
+        await dispatcher.start()
+
+    @kopf.on.cleanup(registry=registry, id="mathctl-stop-dispatcher")
+    async def stop_dispatcher(**_: Any) -> None:
+        await dispatcher.stop()
+
+    for info in dispatcher.kinds.values():
+        _register_kind(registry, dispatcher, info.kind, info.names.plural)
+
+    if login is not None:
+        kopf.on.login(registry=registry, id="mathctl-login")(login)
+    return registry
+
+
+def _register_kind(registry: kopf.OperatorRegistry, dispatcher: Dispatcher,
+                   kind: str, plural: str) -> None:
+    @kopf.on.event(GROUP, VERSION, plural, registry=registry, id=f"mathctl-{plural}")
+    async def on_event(type: str | None, body: kopf.Body, **_: Any) -> None:
+        dispatcher.observe(kind, type, body)

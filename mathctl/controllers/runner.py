@@ -1,0 +1,365 @@
+"""Three ways to run the controllers, one code path: a notebook, a terminal, a pod.
+
+Why it exists: kopf must not run on a Jupyter kernel's own event loop (``kopf.run()`` fails
+there, ``await kopf.operator()`` blocks the cell, and kopf would grab the kernel's signals).
+kopf's embedding recipe is a thread with its own loop, started with ``stop_flag`` and
+``ready_flag``; :class:`Operator` wraps that recipe so a notebook cell can say
+``op = Operator().start()`` … ``op.stop()``, re-run the cell safely (a fresh kopf registry
+per start; a running operator for the same scope is stopped first, and you are told), and
+look at a compact log (``op.log_tail()``, ``op.output``) instead of output printed from a
+background thread.
+
+The terminal (``mathctl run [-n NS | -A] [--resync S]``, :func:`cmd_run`) and a pod (the
+same command in a container: in-cluster service-account credentials are used when
+``KUBERNETES_SERVICE_HOST`` is set and no kubeconfig is given) use the same class. kopf users
+can instead run ``kopf run -m mathctl.controllers.kopf_main``. Whatever the cluster — the
+embedded server or any kubeconfig context — kopf logs in with the credentials of the same
+official-client configuration the reconciles use (:mod:`mathctl.controllers.credentials`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import atexit
+import itertools
+import logging
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import FrameType, TracebackType
+from typing import TYPE_CHECKING, Any, TextIO
+
+import kopf
+from kubernetes.client import ApiClient, Configuration
+
+from mathctl.controllers.credentials import login_from
+from mathctl.controllers.dispatcher import Dispatcher, Key, Stats
+from mathctl.controllers.logbuffer import LogBuffer
+from mathctl.controllers.operator import build_registry, configure_settings
+from mathctl.controllers.outcome import Outcome
+
+if TYPE_CHECKING:
+    from mathctl.cluster import Cluster
+
+SERVICE_ACCOUNT_NAMESPACE = Path("/var/run/secrets/kubernetes.io/serviceaccount/namespace")
+_LOGGERS = ("kopf", "mathctl.controllers")
+_counter = itertools.count(1)
+_running: list[Operator] = []
+_running_lock = threading.Lock()
+
+
+class OperatorError(RuntimeError):
+    """The operator could not start, or stopped on its own; the message says why and what to do."""
+
+
+class Operator:
+    """The Number/Tuple/Fermat controllers running in a background thread of this process.
+
+    ``cluster`` is a ``mathctl.cluster.Cluster`` or an official-client ``ApiClient``
+    (default: ``mathctl.cluster.connect()``). Watch one ``namespace`` (default: ``default``)
+    or, with ``all_namespaces=True``, all of them. ``resync`` seconds between full resyncs
+    (``None``: never), ``workers`` reconciles at once.
+    """
+
+    def __init__(
+        self,
+        cluster: Cluster | ApiClient | None = None,
+        *,
+        namespace: str | None = None,
+        all_namespaces: bool = False,
+        resync: float | None = 30.0,
+        workers: int = 4,
+        verbose: bool = False,
+        log_stream: TextIO | None = None,
+    ) -> None:
+        if all_namespaces and namespace:
+            raise ValueError("Pass either namespace=… or all_namespaces=True, not both.")
+        if cluster is None:
+            from mathctl.cluster import connect
+
+            cluster = connect()
+        source = cluster if isinstance(cluster, ApiClient) else cluster.api_client
+        self.configuration: Configuration = source.configuration
+        self.namespace = None if all_namespaces else (namespace or "default")
+        self.resync_period = resync
+        self.workers = workers
+        self.verbose = verbose
+        self.number = next(_counter)
+        self._thread_name = f"mathctl-operator-{self.number}"
+        self._reconcile_threads = f"mathctl-reconcile-{self.number}-"
+        self.log = LogBuffer((self._thread_name, self._reconcile_threads), stream=log_stream)
+        self._output: Any = None
+        self._thread: threading.Thread | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop_flag = threading.Event()
+        self._ready_flag = threading.Event()
+        self._api: ApiClient | None = None
+        self.dispatcher: Dispatcher | None = None
+        self.error: BaseException | None = None
+        self.started_at: float | None = None
+
+    # --- what a notebook cell uses ---------------------------------------------------------------
+
+    @property
+    def scope(self) -> str:
+        return "all namespaces" if self.namespace is None else f"namespace {self.namespace!r}"
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def start(self, timeout: float = 30.0) -> Operator:
+        """Start the operator and wait until kopf reports it ready; returns ``self``."""
+        if self.running:
+            return self
+        self._stop_others()
+        self._attach_logging()
+        self._stop_flag = threading.Event()
+        self._ready_flag = threading.Event()
+        self.error = None
+        self._api = ApiClient(configuration=self.configuration)
+        self.dispatcher = Dispatcher(self._api, workers=self.workers, resync=self.resync_period,
+                                     thread_name=self._reconcile_threads)
+        self._thread = threading.Thread(target=self._main, name=self._thread_name, daemon=True)
+        with _running_lock:
+            _running.append(self)
+        self._thread.start()
+        deadline = time.monotonic() + timeout
+        while not self._ready_flag.wait(0.05):
+            if not self._thread.is_alive():
+                self._cleanup()
+                raise OperatorError(self._explain("stopped while starting"))
+            if time.monotonic() > deadline:
+                self.stop()
+                raise OperatorError(self._explain(f"was not ready after {timeout:g} s"))
+        self.started_at = time.time()
+        return self
+
+    def stop(self, timeout: float = 15.0) -> None:
+        """Stop the operator and wait for its thread to end. Safe to call twice."""
+        thread = self._thread
+        if thread is not None:
+            self._stop_flag.set()
+            thread.join(timeout)
+            if thread.is_alive():
+                raise OperatorError(
+                    f"The operator for {self.scope} did not stop within {timeout:g} s; "
+                    "restart the kernel if it keeps running.")
+        self._cleanup()
+
+    def log_tail(self, n: int = 10, *, timestamps: bool = True) -> str:
+        """The last ``n`` log lines: one line per reconcile that wrote something, and errors."""
+        return "\n".join(self.log.tail(n, timestamps=timestamps))
+
+    @property
+    def output(self) -> Any:
+        """An ``ipywidgets.Output`` that shows new log lines live (display it in a cell)."""
+        if self._output is None:
+            import ipywidgets
+
+            self._output = ipywidgets.Output(layout={"max_height": "16em", "overflow": "auto"})
+            for line in self.log.tail(20):
+                self._output.append_stdout(line + "\n")
+            self.log.attach(self._output)
+        return self._output
+
+    @property
+    def stats(self) -> Stats:
+        """Events seen, reconciles run, writes made, conflicts retried, errors (since start)."""
+        return self.dispatcher.stats if self.dispatcher is not None else Stats()
+
+    def resync(self, timeout: float = 60.0) -> list[tuple[Key, Outcome]]:
+        """Reconcile every known object now and return what each reconcile did."""
+        loop, dispatcher = self._loop, self.dispatcher
+        if not self.running or loop is None or dispatcher is None:
+            raise OperatorError("The operator is not running; call start() first.")
+        future = asyncio.run_coroutine_threadsafe(dispatcher.resync_and_wait(timeout), loop)
+        return future.result(timeout + 5)
+
+    def __enter__(self) -> Operator:
+        return self.start()
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        state = "running" if self.running else "stopped"
+        s = self.stats
+        return (f"<Operator {state}: {self.scope} on {self.configuration.host}; "
+                f"{s.reconciles} reconciles, {s.writes} writes, {s.errors} errors>")
+
+    # --- the operator thread ---------------------------------------------------------------------
+
+    def _main(self) -> None:
+        assert self.dispatcher is not None
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        self._loop = loop
+        settings = configure_settings(kopf.OperatorSettings(), embedded_in_process=True)
+        registry = build_registry(
+            self.dispatcher,
+            login=login_from(self.configuration, default_namespace=self.namespace))
+        try:
+            loop.run_until_complete(kopf.operator(
+                registry=registry,
+                settings=settings,
+                standalone=True,
+                clusterwide=self.namespace is None,
+                namespaces=[] if self.namespace is None else [self.namespace],
+                ready_flag=self._ready_flag,
+                stop_flag=self._stop_flag,
+            ))
+        except BaseException as exc:  # report it to start()/the log, never to the kernel
+            self.error = exc
+            logging.getLogger("mathctl.controllers").error("operator stopped: %r", exc)
+        finally:
+            try:
+                loop.run_until_complete(loop.shutdown_asyncgens())
+            finally:
+                loop.close()
+                self._loop = None
+
+    # --- bookkeeping -----------------------------------------------------------------------------
+
+    def _explain(self, what: str) -> str:
+        cause = f" ({self.error!r})" if self.error else ""
+        tail = self.log_tail(8) or "(no log lines)"
+        return (f"The operator for {self.scope} on {self.configuration.host} {what}{cause}.\n"
+                f"Last log lines:\n{tail}\n"
+                "Is the cluster reachable and are the CRDs applied? "
+                "Try `mathctl status` and `kubectl get crd`.")
+
+    def _stop_others(self) -> None:
+        with _running_lock:
+            others = [op for op in _running if op is not self and op.running
+                      and op.configuration.host == self.configuration.host
+                      and (op.namespace is None or self.namespace is None
+                           or op.namespace == self.namespace)]
+        for other in others:
+            other.stop()
+            print(f"Stopped the operator already running for {other.scope} "
+                  "(two operators for the same objects would fight over them).")
+
+    def _attach_logging(self) -> None:
+        level = logging.DEBUG if self.verbose else logging.INFO
+        self.log.setLevel(level)
+        for name in _LOGGERS:
+            log = logging.getLogger(name)
+            if log.getEffectiveLevel() > level:
+                log.setLevel(level)
+            if self.log not in log.handlers:
+                log.addHandler(self.log)
+        # kopf says "Handler … succeeded" at INFO for every single event: keep those out.
+        if not self.verbose:
+            logging.getLogger("kopf.objects").setLevel(logging.WARNING)
+
+    def _cleanup(self) -> None:
+        with _running_lock:
+            if self in _running:
+                _running.remove(self)
+        for name in _LOGGERS:
+            logging.getLogger(name).removeHandler(self.log)
+        if self._api is not None:
+            self._api.close()
+            self._api = None
+        self._thread = None
+
+
+@atexit.register
+def _stop_all_at_exit() -> None:
+    for op in list(_running):
+        op._stop_flag.set()
+
+
+# --- the terminal and the pod ------------------------------------------------------------------
+
+
+def api_client_from_environment() -> ApiClient:
+    """In a pod with no kubeconfig: the service account; elsewhere ``mathctl.cluster.connect()``."""
+    in_pod = "KUBERNETES_SERVICE_HOST" in os.environ
+    chosen = "KUBECONFIG" in os.environ or "MATHCTL_CLUSTER" in os.environ
+    if in_pod and not chosen:
+        import kubernetes.config
+
+        configuration = Configuration()
+        kubernetes.config.load_incluster_config(client_configuration=configuration)
+        return ApiClient(configuration=configuration)
+    from mathctl.cluster import connect
+
+    return connect().api_client
+
+
+def default_namespace() -> str:
+    """The pod's own namespace when in a pod, else ``default``."""
+    try:
+        return SERVICE_ACCOUNT_NAMESPACE.read_text().strip() or "default"
+    except OSError:
+        return "default"
+
+
+def add_run_args(parser: argparse.ArgumentParser) -> None:
+    """Options of ``mathctl run``."""
+    scope = parser.add_mutually_exclusive_group()
+    scope.add_argument("-n", "--namespace", help="watch this namespace (default: default, "
+                       "or the pod's own namespace in a cluster)")
+    scope.add_argument("-A", "--all-namespaces", action="store_true",
+                       help="watch every namespace")
+    parser.add_argument("--resync", type=float, default=30.0, metavar="SECONDS",
+                        help="re-reconcile every known object this often (default: 30; 0: never)")
+    parser.add_argument("--workers", type=int, default=4,
+                        help="reconciles run at the same time (default: 4)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log every reconcile")
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """``mathctl run``: run the controllers in the foreground until Ctrl-C or SIGTERM."""
+    if args.resync < 0 or args.workers < 1:
+        print("mathctl run: --resync must be >= 0 and --workers >= 1.", file=sys.stderr)
+        return 2
+    operator = Operator(
+        api_client_from_environment(),
+        namespace=None if args.all_namespaces else (args.namespace or default_namespace()),
+        all_namespaces=args.all_namespaces,
+        resync=args.resync or None,
+        workers=args.workers,
+        verbose=args.verbose,
+        log_stream=sys.stderr,
+    )
+    with _stop_on_signals() as stop_requested:
+        try:
+            operator.start()
+        except OperatorError as exc:
+            print(f"mathctl run: {exc}", file=sys.stderr)
+            return 1
+        print(f"mathctl run: watching {operator.scope} on {operator.configuration.host}; "
+              "Ctrl-C to stop.", file=sys.stderr, flush=True)
+        while not stop_requested.wait(0.5):
+            if not operator.running:
+                print(f"mathctl run: the operator stopped: {operator.error!r}", file=sys.stderr)
+                operator.stop()
+                return 1
+    operator.stop()
+    print("mathctl run: stopped.", file=sys.stderr)
+    return 0
+
+
+@contextmanager
+def _stop_on_signals() -> Iterator[threading.Event]:
+    stop = threading.Event()
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield stop
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
