@@ -246,20 +246,20 @@ def changed_paths(desired: Body, current: Body) -> list[str]:
     changes += [f"metadata.labels[{k!r}]" for k, v in sorted(desired["metadata"]["labels"].items())
                 if have_labels.get(k) != v]
     for key in ("rules", "tls"):
-        changes += _value_diff(desired["spec"].get(key), current.get("spec", {}).get(key),
+        changes += value_diff(desired["spec"].get(key), current.get("spec", {}).get(key),
                                f"spec.{key}")
     return changes
 
 
-def _value_diff(want: Any, have: Any, path: str) -> list[str]:
+def value_diff(want: Any, have: Any, path: str) -> list[str]:
     """Paths where ``have`` differs from ``want``; empty lists and mappings count as absent."""
     want, have = _prune(want), _prune(have)
     if isinstance(want, Mapping) and isinstance(have, Mapping):
         return [p for key in sorted(set(want) | set(have))
-                for p in _value_diff(want.get(key), have.get(key), f"{path}.{key}")]
+                for p in value_diff(want.get(key), have.get(key), f"{path}.{key}")]
     if isinstance(want, list) and isinstance(have, list):
         return [p for i in range(max(len(want), len(have)))
-                for p in _value_diff(want[i] if i < len(want) else None,
+                for p in value_diff(want[i] if i < len(want) else None,
                                      have[i] if i < len(have) else None, f"{path}[{i}]")]
     return [] if want == have else [path]
 
