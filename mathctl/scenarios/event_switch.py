@@ -6,8 +6,9 @@ Why it exists: the workshop's second lesson (slides in ``seeds/004``; notebook
 careful newcomer writes it — not a strawman. For the same Tuple → Numbers relation as the real
 reconcile loop (:mod:`mathctl.controllers.reconcile`) and with the same pure functions
 (:func:`~mathctl.core.desired.tuple_children`, :func:`~mathctl.core.desired.diff_children`),
-its children are built exactly like the loop's: a Number ``<tuple>-<i>`` per entry, carrying
-the Tuple's controller label and a controller ownerReference. Tuple → Numbers rather than the
+its children are built exactly like the loop's (``new_child`` of
+:mod:`mathctl.controllers.children`): a Number ``<tuple>-<i>`` per entry, carrying the Tuple's
+controller label and a controller ownerReference. Tuple → Numbers rather than the
 slides' ConfigMap/Deployment/Service because then both sides share one desired-state function
 and the workshop's own resources, so the only difference left is the control flow.
 
@@ -38,10 +39,11 @@ from typing import Any
 from kubernetes.client import ApiClient, CustomObjectsApi
 from kubernetes.client.exceptions import ApiException
 
-from mathctl.controllers.objects import CONTROLLER_UID_LABEL, controller_of, owner_reference
+from mathctl.controllers.children import new_child
+from mathctl.controllers.objects import controller_of
 from mathctl.core.desired import ChildNumber, desired_specs, diff_children, tuple_children
 from mathctl.resources.group import GROUP, NUMBER, TUPLE, VERSION
-from mathctl.resources.numbers import Number
+from mathctl.resources.wire import to_wire
 from mathctl.scenarios.handling import Handling, short_error
 from mathctl.scenarios.watching import WatchEvent
 
@@ -128,9 +130,7 @@ class EventSwitch:
     # --- writes ----------------------------------------------------------------------------
 
     def create(self, owner: Body, child: ChildNumber) -> None:
-        body = Number.new(child.name, child.value).to_dict()
-        body["metadata"]["labels"] = {CONTROLLER_UID_LABEL: owner["metadata"]["uid"]}
-        body["metadata"]["ownerReferences"] = [owner_reference(owner)]
+        body = new_child(NUMBER, child.name, to_wire(child.spec), owner, self.namespace)
         self.custom.create_namespaced_custom_object(GROUP, VERSION, self.namespace,
                                                     NUMBER.plural, body)
 

@@ -13,9 +13,10 @@ restarted like a crashed container. Nothing waits on a clock: every read waits f
 (the watch has shown what a fresh list shows) with a timeout.
 
 Writes are counted on the wire for both sides by
-:class:`~mathctl.scenarios.writes.RecordingApiClient` (accepted and refused). If the watches show more changes than the harness and the controller
-under test made, someone else is writing — usually a Tuple controller left running (``mathctl
-run``, a notebook's operator) — and the run stops with that message.
+:class:`~mathctl.scenarios.writes.RecordingApiClient` (accepted and refused). If the watches
+show more changes than the harness and the controller under test made, someone else is
+writing (usually a Tuple controller left running: ``mathctl run``, a notebook's operator) and
+the run stops with that message.
 
 Any cluster: :func:`run_scenario` takes an ``ApiClient``; the CLI (``mathctl scenarios``) and
 the notebook get it from ``mathctl.cluster.connect()``, which honours ``MATHCTL_CLUSTER``
@@ -35,10 +36,9 @@ from typing import Any
 from kubernetes.client import ApiClient, CoreV1Api, CustomObjectsApi
 from kubernetes.client.exceptions import ApiException
 
-from mathctl.controllers.objects import CONTROLLER_UID_LABEL, owner_reference
+from mathctl.controllers.children import new_child
 from mathctl.core.desired import child_name, tuple_children
 from mathctl.resources.group import GROUP, NUMBER, TUPLE, VERSION
-from mathctl.resources.numbers import Number
 from mathctl.resources.tuples import Tuple
 from mathctl.scenarios.catalog import SCENARIOS, Scenario
 from mathctl.scenarios.event_switch import EventSwitch
@@ -129,9 +129,7 @@ class SideRun:
         owner = self.hand.get_namespaced_custom_object(GROUP, VERSION, self.namespace,
                                                        TUPLE.plural, self.tuple_name)
         name = child_name(self.tuple_name, index)
-        body = Number.new(name, value).to_dict()
-        body["metadata"]["labels"] = {CONTROLLER_UID_LABEL: owner["metadata"]["uid"]}
-        body["metadata"]["ownerReferences"] = [owner_reference(owner)]
+        body = new_child(NUMBER, name, {"value": value}, owner, self.namespace)
         self.hand.create_namespaced_custom_object(GROUP, VERSION, self.namespace, NUMBER.plural,
                                                   body)
         self._note("you", f"create Number {name} value={value}, labelled and owned by "
@@ -310,8 +308,9 @@ def check_crds(api: ApiClient) -> None:
     if missing:
         raise HarnessError(
             f"This cluster does not serve {', '.join(missing)}.{GROUP}: the mathctl CRDs are "
-            "not installed. Install them with `kubectl apply -f crds/` (the embedded server "
-            "started by `mathctl up` has them already), then run the scenarios again.")
+            "not installed. Install them with `kubectl apply -f crds/` or, from Python, "
+            "`mathctl.notebook.crds.apply_crds(mathctl.cluster.connect())`, then run the "
+            "scenarios again.")
 
 
 def run_side(api: ApiClient, scenario: Scenario, side: SideName, *,

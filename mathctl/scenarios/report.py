@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -20,7 +21,7 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from mathctl.scenarios.results import ScenarioResult, SideResult
+from mathctl.scenarios.results import EntrySource, ScenarioResult, SideResult, TimelineEntry
 
 GOOD, BAD = "✔", "✘"
 
@@ -40,11 +41,55 @@ def _side_cell(side: SideResult) -> Text:
     return text
 
 
+_EVENT = re.compile(r"^(?P<kind>\w+) (?P<name>\S+) (?P<type>[A-Z]+(?: \(relist\))?)")
+
+
+def timeline_lines(side: SideResult) -> list[tuple[EntrySource, str]]:
+    """The timeline as lines, with runs of quiet events folded into one.
+
+    Consecutive events of one kind and type that caused no write and got the same note
+    (``Number tuple-x-0 ADDED``, ``… tuple-x-1 ADDED`` — "in sync" or "ignored") read as
+    ``→ Number tuple-x-0, tuple-x-1 ADDED (note)``. Every event with a write keeps its line.
+    """
+    lines: list[tuple[EntrySource, str]] = []
+    run: list[TimelineEntry] = []
+
+    def flush() -> None:
+        if len(run) > 1:
+            first = _EVENT.match(run[0].text)
+            assert first is not None
+            names = ", ".join(_EVENT.match(e.text)["name"] for e in run)  # type: ignore[index]
+            note = f" ({run[0].note})" if run[0].note else ""
+            lines.append(("event", f"→ {first['kind']} {names} {first['type']}{note}"))
+        elif run:
+            lines.append(("event", str(run[0])))
+        run.clear()
+
+    for entry in side.timeline:
+        match = _EVENT.match(entry.text) if entry.source == "event" else None
+        if match is None or entry.actions:
+            flush()
+            lines.append((entry.source, str(entry)))
+            continue
+        if run:
+            last = _EVENT.match(run[-1].text)
+            assert last is not None
+            if (last["kind"], last["type"], run[-1].note) != (
+                    match["kind"], match["type"], entry.note):
+                flush()
+        run.append(entry)
+    flush()
+    return lines
+
+
+_STYLES: dict[EntrySource, str] = {"you": "bold", "event": "", "missed": "yellow",
+                                   "controller": "cyan"}
+
+
 def _timeline(side: SideResult) -> Text:
-    styles = {"you": "bold", "event": "", "missed": "yellow", "controller": "cyan"}
     text = Text()
-    for i, entry in enumerate(side.timeline):
-        text.append(("\n" if i else "") + str(entry), style=styles[entry.source])
+    for i, (source, line) in enumerate(timeline_lines(side)):
+        text.append(("\n" if i else "") + line, style=_STYLES[source])
     return text
 
 
@@ -96,7 +141,9 @@ def render_text(renderable: Any, width: int = 120) -> str:
 
 _CSS = ("<style>.mathctl-scn td,.mathctl-scn th{text-align:left;vertical-align:top;"
         "padding:4px 8px}.mathctl-scn .ok{color:#1a7f37}.mathctl-scn .bad{color:#cf222e}"
-        ".mathctl-scn .dim{color:#666}.mathctl-scn ol{margin:0;padding-left:1.2em}</style>")
+        ".mathctl-scn .dim{color:#666}.mathctl-scn .you{font-weight:bold}"
+        ".mathctl-scn .missed{color:#9a6700}.mathctl-scn .controller{color:#0969da}"
+        ".mathctl-scn ol{margin:0;padding-left:1.2em}</style>")
 
 
 def _verdict_html(side: SideResult) -> str:
@@ -111,7 +158,8 @@ def _side_html(side: SideResult) -> str:
 
 
 def _timeline_html(side: SideResult) -> str:
-    items = "".join(f"<li>{html.escape(str(e))}</li>" for e in side.timeline)
+    items = "".join(f'<li class="{source}">{html.escape(line)}</li>'
+                    for source, line in timeline_lines(side))
     return f"<ol>{items}</ol>"
 
 
