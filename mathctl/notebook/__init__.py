@@ -16,32 +16,42 @@ with the solution of an exercise (see ``mathctl.notebook.magic``).
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
-from mathctl.cluster import connect, wait_for
-from mathctl.controllers.runner import Operator
-from mathctl.notebook import checks
-from mathctl.notebook.crds import apply_crds
-from mathctl.notebook.namespace import clean_namespace, workshop_namespace
-from mathctl.notebook.source import show_file, show_source
-from mathctl.views.live import live_view, stop_live_views
-from mathctl.views.show import show_tables, show_tree
+# name -> "module:attribute"; imported on first use, so ``python -m mathctl.notebook.exercises``
+# and the tests of one helper do not pay for kopf, the client and ipywidgets.
+_EXPORTS = {
+    "Operator": "mathctl.controllers.runner:Operator",
+    "apply_crds": "mathctl.notebook.crds:apply_crds",
+    "checks": "mathctl.notebook.checks:",
+    "clean_namespace": "mathctl.notebook.namespace:clean_namespace",
+    "connect": "mathctl.cluster:connect",
+    "live_view": "mathctl.views.live:live_view",
+    "show_file": "mathctl.notebook.source:show_file",
+    "show_source": "mathctl.notebook.source:show_source",
+    "show_tables": "mathctl.views.show:show_tables",
+    "show_tree": "mathctl.views.show:show_tree",
+    "stop_live_views": "mathctl.views.live:stop_live_views",
+    "wait_for": "mathctl.cluster:wait_for",
+    "workshop_namespace": "mathctl.notebook.namespace:workshop_namespace",
+}
+__all__ = sorted(_EXPORTS)
 
-__all__ = [
-    "Operator",
-    "apply_crds",
-    "checks",
-    "clean_namespace",
-    "connect",
-    "live_view",
-    "show_file",
-    "show_source",
-    "show_tables",
-    "show_tree",
-    "stop_live_views",
-    "wait_for",
-    "workshop_namespace",
-]
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'mathctl.notebook' has no attribute {name!r}")
+    module, _, attribute = _EXPORTS[name].partition(":")
+    value = importlib.import_module(module)
+    if attribute:
+        value = getattr(value, attribute)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))
 
 
 def load_ipython_extension(ip: Any) -> None:

@@ -9,6 +9,7 @@ and the line of *their* cell that raised); an unfilled stub (``NotImplementedErr
 
 from __future__ import annotations
 
+import sysconfig
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 _PACKAGE = str(Path(__file__).resolve().parents[1])
+_STDLIB = sysconfig.get_paths()["stdlib"]
 
 
 class Hint(Exception):
@@ -54,10 +56,14 @@ def call_text(name: str, args: tuple[Any, ...]) -> str:
     return f"{name}({', '.join(short(a, 40) for a in args)})"
 
 
+def _is_library(filename: str) -> bool:
+    return (filename.startswith((_PACKAGE, _STDLIB)) or "site-packages" in filename
+            or "dist-packages" in filename)
+
+
 def _learner_line(exc: BaseException) -> str:
-    """' (line 3: return n % 0)' for the innermost frame outside the mathctl package."""
-    frames = [f for f in traceback.extract_tb(exc.__traceback__)
-              if not f.filename.startswith(_PACKAGE)]
+    """' (line 3: return n % 0)' for the innermost frame of the learner's own code."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if not _is_library(f.filename)]
     if not frames:
         return ""
     frame = frames[-1]
@@ -65,8 +71,25 @@ def _learner_line(exc: BaseException) -> str:
     return f" (line {frame.lineno}{code})"
 
 
-def call(fn: Callable[..., Any], args: tuple[Any, ...], *, name: str, todo: str) -> Any:
-    """Call the learner's ``fn(*args)``; turn a stub or an exception into a ``Hint``."""
+def describe_exception(exc: BaseException) -> str:
+    """``TypeError: …``, or for an API error the server's own words (``HTTP 404 NotFound: …``)."""
+    from kubernetes.client.rest import ApiException
+
+    if isinstance(exc, ApiException):
+        from mathctl.controllers.objects import describe_error
+
+        return f"{type(exc).__name__} ({describe_error(exc)})"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def call(fn: Callable[..., Any], args: tuple[Any, ...], *, name: str, todo: str,
+         shown: tuple[str, ...] | None = None,
+         advise: Callable[[BaseException], str | None] | None = None) -> Any:
+    """Call the learner's ``fn(*args)``; turn a stub or an exception into a ``Hint``.
+
+    ``shown`` replaces the arguments' reprs in messages (e.g. ``("api_client", …)``);
+    ``advise`` may return a sentence of advice for a particular exception.
+    """
     try:
         result = fn(*args)
     except NotImplementedError:
@@ -75,8 +98,10 @@ def call(fn: Callable[..., Any], args: tuple[Any, ...], *, name: str, todo: str)
     except Hint:
         raise
     except Exception as exc:
-        raise Hint(f"{call_text(name, args)} raised {type(exc).__name__}: {exc}"
-                   f"{_learner_line(exc)}. Fix the function, run its cell, then this one."
+        advice = (advise(exc) if advise else None) or \
+            "Fix the function, run its cell, then this one."
+        called = f"{name}({', '.join(shown)})" if shown is not None else call_text(name, args)
+        raise Hint(f"{called} raised {describe_exception(exc)}{_learner_line(exc)}. {advice}"
                    ) from None
     if result is Ellipsis:
         raise Hint(f"not written yet: {todo} ({name} still returns `...`).")

@@ -164,10 +164,20 @@ def check_reconcile_number(fn: Callable[[client.ApiClient, str, str], Any],
     counting = CountingApiClient(admin.configuration)
     name = "check-number"
 
+    def advise(exc: BaseException) -> str | None:
+        if isinstance(exc, ApiException) and exc.status == 404:
+            return ("A reconcile may run for an object that is already gone: catch "
+                    "ApiException with status 404 and return — there is nothing to do.")
+        if isinstance(exc, ApiException) and exc.status == 409:
+            return ("409 Conflict: the object changed since you read it. Read it again "
+                    "(the next reconcile will) and never retry with the old resourceVersion.")
+        return None
+
     def run(step: str) -> list[str]:
         counting.writes.clear()
         try:
-            call(fn, (counting, namespace, name), name="reconcile_number", todo=_RECONCILE_TODO)
+            call(fn, (counting, namespace, name), name="reconcile_number", todo=_RECONCILE_TODO,
+                 shown=("api_client", "namespace", repr(name)), advise=advise)
         except Hint as hint:
             raise Hint(f"{step}: {hint}") from None
         return list(counting.writes)

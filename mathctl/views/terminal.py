@@ -89,15 +89,16 @@ def _run(args: argparse.Namespace, draw: Callable[[Snapshot], RenderableType],
     return 0
 
 
-def cmd_get(args: argparse.Namespace, console: Console | None = None) -> int:
-    """``mathctl get [KIND…]``: a table per kind, with ages like kubectl's."""
+def cmd_get(args: argparse.Namespace, console: Console | None = None,
+            now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> int:
+    """``mathctl get [KIND…]``: a table per kind, with ages like kubectl's (from ``now()``)."""
     wanted = [k for k in args.kinds if k not in {"all", "math"}]
     try:
         kinds = parse_kinds(wanted or None)
     except ValueError as err:
         (console or Console()).print(f"[red]{err}[/red]")
         return 2
-    return _run(args, lambda s: snapshot_tables(s, kinds, now=datetime.now(UTC)), console)
+    return _run(args, lambda s: snapshot_tables(s, kinds, now=now()), console)
 
 
 def cmd_tree(args: argparse.Namespace, console: Console | None = None) -> int:

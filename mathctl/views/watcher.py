@@ -68,10 +68,10 @@ class SnapshotWatcher:
         self._spawn(self._notify, None, "mathctl-view-render")
 
     def stop(self, timeout: float = 5.0) -> None:
-        self._stop.set()
-        self._dirty.set()
         with self._lock:
+            self._stop.set()
             responses = list(self._responses.values())
+        self._dirty.set()
         for response in responses:
             with contextlib.suppress(Exception):  # already closed: nothing to interrupt
                 response.shutdown()
@@ -147,8 +147,13 @@ class SnapshotWatcher:
                         relist = True
                         continue
                 response = self._open_watch(kind, version)
-                with self._lock:
-                    self._responses[kind.plural] = response
+                with self._lock:  # stop() sets the flag first, then shuts what is registered
+                    stopping = self._stop.is_set()
+                    if not stopping:
+                        self._responses[kind.plural] = response
+                if stopping:
+                    response.release_conn()
+                    return
                 try:
                     for line in _lines(response):
                         event = json.loads(line)

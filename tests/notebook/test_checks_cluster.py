@@ -1,0 +1,130 @@
+"""The cluster check cells, run against a real API server with right and wrong learner code."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kubernetes import client
+from kubernetes.client.rest import ApiException
+
+from mathctl.cluster import Cluster
+from mathctl.core import fizzbuzz, is_square
+from mathctl.notebook import checks
+from mathctl.resources.group import API_VERSION, GROUP, NUMBER, VERSION
+
+
+def reconcile_number(api_client: client.ApiClient, namespace: str, name: str) -> None:
+    """What a learner writes in stage 70: read, compare, write the status only if it differs."""
+    api = client.CustomObjectsApi(api_client)
+    try:
+        number = api.get_namespaced_custom_object(GROUP, VERSION, namespace, "numbers", name)
+    except ApiException as err:
+        if err.status == 404:
+            return
+        raise
+    value, generation = number["spec"]["value"], number["metadata"]["generation"]
+    desired = {"fizzBuzz": fizzbuzz(value), "isSquare": is_square(value),
+               "observedGeneration": generation}
+    if {k: (number.get("status") or {}).get(k) for k in desired} != desired:
+        api.patch_namespaced_custom_object_status(
+            GROUP, VERSION, namespace, "numbers", name,
+            {"metadata": {"resourceVersion": number["metadata"]["resourceVersion"]},
+             "status": desired})
+
+
+def always_writes(api_client: client.ApiClient, namespace: str, name: str) -> None:
+    api = client.CustomObjectsApi(api_client)
+    try:
+        number = api.get_namespaced_custom_object(GROUP, VERSION, namespace, "numbers", name)
+    except ApiException:
+        return
+    value = number["spec"]["value"]
+    api.patch_namespaced_custom_object_status(GROUP, VERSION, namespace, "numbers", name, {
+        "status": {"fizzBuzz": fizzbuzz(value), "isSquare": is_square(value),
+                   "observedGeneration": number["metadata"]["generation"]}})
+
+
+def main_endpoint(api_client: client.ApiClient, namespace: str, name: str) -> None:
+    api = client.CustomObjectsApi(api_client)
+    try:
+        number = api.get_namespaced_custom_object(GROUP, VERSION, namespace, "numbers", name)
+    except ApiException:
+        return
+    if not number.get("status"):
+        api.patch_namespaced_custom_object(GROUP, VERSION, namespace, "numbers", name,
+                                           {"status": {"fizzBuzz": "FizzBuzz"}})
+
+
+def no_404(api_client: client.ApiClient, namespace: str, name: str) -> None:
+    client.CustomObjectsApi(api_client).get_namespaced_custom_object(
+        GROUP, VERSION, namespace, "numbers", name)
+
+
+def test_reconcile_check_walks_every_transition(cluster: Cluster, crds: list[str]) -> None:
+    assert str(checks.check_reconcile_number.verdict(reconcile_number, cluster)) == (
+        "✓ reconcile_number: 6 transitions right: absent → nothing; new → status written; "
+        "converged → 0 writes; spec changed → updated; converged → 0 writes; hand-edited → "
+        "put back.")
+
+
+def test_reconcile_check_hints(cluster: Cluster, crds: list[str]) -> None:
+    verdict = str(checks.check_reconcile_number.verdict(always_writes, cluster))
+    assert verdict.startswith("✗ reconcile_number: 3. converged (run again): nothing needed to "
+                              "change, yet it sent 1 write(s) (PATCH /apis/math.mathctl.example/")
+    assert "/status). An idempotent reconcile compares first" in verdict
+    verdict = str(checks.check_reconcile_number.verdict(main_endpoint, cluster))
+    assert "the main endpoint ignores .status" in verdict
+    verdict = str(checks.check_reconcile_number.verdict(no_404, cluster))
+    assert verdict.startswith("✗ reconcile_number: 1. the Number does not exist: "
+                              "reconcile_number(")
+    assert "raised NotFoundException" in verdict
+    stub = str(checks.check_reconcile_number.verdict(_stub, cluster))
+    assert stub.startswith("✗ reconcile_number: 1. the Number does not exist: not written yet")
+
+
+def _stub(*_: Any) -> None:
+    raise NotImplementedError
+
+
+def test_the_check_namespaces_are_deleted(cluster: Cluster, crds: list[str]) -> None:
+    checks.check_reconcile_number.verdict(reconcile_number, cluster)
+    left = [ns.metadata.name for ns in client.CoreV1Api(cluster.api_client).list_namespace(
+        label_selector="app.kubernetes.io/managed-by=mathctl-check").items
+        if ns.status.phase != "Terminating"]
+    assert left == []
+
+
+def test_namespace_names_check(cluster: Cluster) -> None:
+    def right(api_client: client.ApiClient) -> list[str]:
+        items = client.CoreV1Api(api_client).list_namespace().items
+        return sorted(ns.metadata.name for ns in items)
+
+    assert checks.check_namespace_names.verdict(right, cluster)
+    unsorted = str(checks.check_namespace_names.verdict(lambda a: right(a)[::-1], cluster))
+    assert unsorted.endswith("the names are right but not sorted: return sorted(names).") or \
+        len(right(cluster.api_client)) < 2
+    missing = str(checks.check_namespace_names.verdict(lambda a: ["default"], cluster))
+    assert "(missing [" in missing and "list_namespace().items" in missing
+
+
+def test_number_manifest_check_uses_a_server_side_dry_run(cluster: Cluster, crds: list[str],
+                                                          namespace: str) -> None:
+    def right(name: str, value: int) -> dict[str, Any]:
+        return {"apiVersion": API_VERSION, "kind": "Number", "metadata": {"name": name},
+                "spec": {"value": value}}
+
+    assert checks.check_number_manifest.verdict(right, cluster, namespace)
+    items = client.CustomObjectsApi(cluster.api_client).list_namespaced_custom_object(
+        GROUP, VERSION, namespace, NUMBER.plural)["items"]
+    assert items == []  # a dry run stores nothing
+
+    def typo(name: str, value: int) -> dict[str, Any]:
+        return {**right(name, value), "spec": {"value": value, "vaule": value}}
+
+    verdict = str(checks.check_number_manifest.verdict(typo, cluster, namespace))
+    assert verdict.startswith("✗ number_manifest: the API server rejected "
+                              "number_manifest('seven', 7) (")
+    assert "vaule" in verdict
+    verdict = str(checks.check_number_manifest.verdict(
+        lambda n, v: {**right(n, v), "status": {}}, cluster, namespace))
+    assert "leave it out" in verdict
