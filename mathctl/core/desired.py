@@ -226,7 +226,9 @@ def fermat_children(fermat_name: str, n: int) -> list[ChildTuple]:
 
 def tuple_is_ready(child: Tuple | None, wanted: Sequence[int] | None = None) -> bool:
     """A child Tuple counts as ready when it exists, is not being deleted, carries the wanted
-    numbers (if given) and its status was computed for its current generation."""
+    numbers (if given), its status was computed for its current generation, and every one of
+    its Numbers had reported (``readyNumbers``): a Tuple that wrote ``allSquares: false``
+    before its Numbers answered is not evidence yet."""
     return (
         child is not None
         and child.metadata.deletion_timestamp is None
@@ -234,6 +236,7 @@ def tuple_is_ready(child: Tuple | None, wanted: Sequence[int] | None = None) -> 
         and child.status_is_current
         and child.status is not None
         and child.status.all_squares is not None
+        and child.status.ready_numbers == len(child.spec.numbers)
     )
 
 

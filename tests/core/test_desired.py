@@ -277,6 +277,16 @@ def test_stale_or_mismatched_children_are_ignored() -> None:
     assert fermat_status(13, tree, 1).pairs == ()
 
 
+def test_a_tuple_whose_numbers_have_not_reported_is_not_evidence() -> None:
+    tree = reported_tree("f", 13)
+    early = tree[4]
+    assert early is not None and early.status is not None
+    # [4, 9] reported before its Numbers did: allSquares false, readyNumbers 0.
+    tree[4] = replace(early, status=replace(early.status, all_squares=False, ready_numbers=0))
+    status = fermat_status(13, tree, 1)
+    assert (status.two_squares_found, status.agrees) == (None, None)
+
+
 def test_a_wrong_tree_is_caught_by_the_cross_check() -> None:
     tree = reported_tree("f", 13)
     liar = tree[1]
