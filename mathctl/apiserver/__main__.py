@@ -76,7 +76,11 @@ async def serve(args: argparse.Namespace) -> int:
     _, cert_path, key_path = certs.ensure(args.data_dir)
     tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     tls.load_cert_chain(cert_path, key_path)
-    runner = web.ServerRunner(web.Server(server.api, access_log=None), handle_signals=False,
+    # MATHCTL_APISERVER_LOG=INFO logs every request to stderr (the server log).
+    access_log = logging.getLogger("mathctl.apiserver.access")
+    runner = web.ServerRunner(web.Server(server.api, access_log=access_log
+                                         if access_log.isEnabledFor(logging.INFO) else None),
+                              handle_signals=False,
                               shutdown_timeout=0.5)
     await runner.setup()
     site = web.SockSite(runner, sock, shutdown_timeout=0.5, ssl_context=tls)

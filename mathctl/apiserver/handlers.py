@@ -294,25 +294,17 @@ class Handlers:
         target = view(resource, current)
         from mathctl.apiserver import patch as patching  # the patch engine (its own module)
 
-        if content_type == MERGE_PATCH:
-            if not isinstance(patch_doc, dict):
-                raise errors.bad_request(
-                    "error decoding patch: json: cannot unmarshal "
-                    f"{_json_type(patch_doc)} into Go value of type map[string]interface {{}}")
-            patched = patching.merge_patch(target, patch_doc)
-        elif content_type == JSON_PATCH:
-            if not isinstance(patch_doc, list):
-                raise errors.bad_request(
-                    "error decoding patch: json: cannot unmarshal "
-                    f"{_json_type(patch_doc)} into Go value of type jsonpatch.Patch")
-            try:
+        try:
+            if content_type == MERGE_PATCH:
+                patched = patching.merge_patch(target, patch_doc)
+            elif content_type == JSON_PATCH:
                 patched = patching.json_patch(target, patch_doc)
-            except patching.PatchError as exc:
-                raise errors.ApiError(422, "Invalid", str(exc)) from None
-        elif content_type == STRATEGIC_PATCH:
-            from mathctl.apiserver import strategic
+            else:
+                from mathctl.apiserver import strategic
 
-            patched = strategic.strategic_merge_patch(target, patch_doc, resource.kind)
+                patched = strategic.strategic_merge_patch(target, patch_doc, resource.kind)
+        except patching.PatchError as exc:
+            raise errors.ApiError(exc.status_code, exc.reason, exc.message) from None
         if not isinstance(patched, dict):
             raise errors.bad_request("the patch did not produce an object")
         patched_md = patched.get("metadata")

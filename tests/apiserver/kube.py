@@ -1,0 +1,65 @@
+"""Helpers for the conformance tests: raw HTTP requests and Status assertions."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import requests
+
+GROUP = "math.mathctl.example"
+VERSION = "v1beta1"
+API = f"/apis/{GROUP}/{VERSION}"
+
+
+class Http:
+    """Raw requests to one server: ``http.get("/api/v1/namespaces")`` → ``requests.Response``."""
+
+    def __init__(self, url: str, token: str | None, ca_cert: str) -> None:
+        self.url = url
+        self.session = requests.Session()
+        self.session.verify = ca_cert
+        if token:
+            self.session.headers["Authorization"] = f"Bearer {token}"
+
+    def request(self, method: str, path: str, body: Any = None, *,
+                content_type: str = "application/json", raw: bytes | None = None,
+                **kwargs: Any) -> requests.Response:
+        headers = dict(kwargs.pop("headers", {}) or {})
+        data = raw
+        if body is not None:
+            data = json.dumps(body).encode()
+        if data is not None:
+            headers.setdefault("Content-Type", content_type)
+        return self.session.request(method, self.url + path, data=data, headers=headers,
+                                    timeout=kwargs.pop("timeout", 30), **kwargs)
+
+    def get(self, path: str, **kw: Any) -> requests.Response:
+        return self.request("GET", path, **kw)
+
+    def post(self, path: str, body: Any = None, **kw: Any) -> requests.Response:
+        return self.request("POST", path, body, **kw)
+
+    def put(self, path: str, body: Any = None, **kw: Any) -> requests.Response:
+        return self.request("PUT", path, body, **kw)
+
+    def patch(self, path: str, body: Any = None, *,
+              content_type: str = "application/merge-patch+json", **kw: Any) -> requests.Response:
+        return self.request("PATCH", path, body, content_type=content_type, **kw)
+
+    def delete(self, path: str, body: Any = None, **kw: Any) -> requests.Response:
+        return self.request("DELETE", path, body, **kw)
+
+
+def number(name: str, value: Any = 1, **metadata: Any) -> dict[str, Any]:
+    return {"apiVersion": f"{GROUP}/{VERSION}", "kind": "Number",
+            "metadata": {"name": name, **metadata}, "spec": {"value": value}}
+
+
+def status_of(response: requests.Response) -> tuple[int, str, str]:
+    """(code, reason, message) of a Status answer, checking its shape on the way."""
+    body = response.json()
+    assert body["kind"] == "Status" and body["apiVersion"] == "v1", body
+    assert body["status"] == "Failure" and body["metadata"] == {}, body
+    assert body["code"] == response.status_code, body
+    return body["code"], body.get("reason", ""), body["message"]
