@@ -46,6 +46,8 @@ Clock = Callable[[], datetime]
 
 MAX_ATTEMPTS = 5
 """Passes per call when writes keep meeting 409 Conflict; then the dispatcher retries later."""
+REJECTED = frozenset({400, 422})
+"""Answers that mean "this Ingress is invalid": 422 from validation, 400 from a webhook."""
 
 
 class ConflictsPersist(RuntimeError):
@@ -114,10 +116,11 @@ def _reconcile_once(io: _Cluster, name: str, now: Clock) -> None:
     try:
         _act(io, result.action)
     except ApiException as exc:
-        if exc.status != 422:
+        if exc.status not in REJECTED:
             raise
-        # The server refused the Ingress (say, an annotation key it does not accept). No
-        # retry can help until the ServiceExpose changes, so the status says what to fix.
+        # The server refused the Ingress (an annotation key it does not accept, or an
+        # admission webhook such as ingress-nginx's said no). No retry can help until the
+        # ServiceExpose changes, so the status says what to fix.
         message = (f"The API server rejected the Ingress: {describe_error(exc)}. Fix the "
                    "ServiceExpose spec (often spec.annotations).")
         io.outcome.problems.append(message)

@@ -1,0 +1,103 @@
+"""Notebook 80's cluster helpers: apply a manifest file, and one screen about a ServiceExpose.
+
+Stage 80 (``solutions/80-service-expose.ipynb``) works with kinds the earlier stages never
+touch — Deployments, Services, Ingresses, ServiceExposes — so it needs a small ``kubectl
+apply -f`` (the kit must not require kubectl) and a compact, deterministic view of what the
+controller did: the ServiceExpose's host and conditions beside the Ingress it owns. The
+report is plain text so nbval can compare it (uids and namespaces are sanitized).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+from kubernetes import client, dynamic
+from kubernetes.client.rest import ApiException
+
+from mathctl.resources.service_expose import GROUP, PLURAL, VERSION
+from mathctl.views.show import api_client_of
+
+_ROOT = Path(__file__).resolve().parents[2]
+
+
+def apply_manifests(cluster: Any, path: str | Path, namespace: str) -> list[str]:
+    """Create, or replace with the current resourceVersion, every object of a YAML file in
+    ``namespace`` (what ``kubectl apply -f path -n namespace`` does for these files); returns
+    one line per object, e.g. ``created Service/web``."""
+    full = Path(path) if Path(path).is_absolute() else _ROOT / path
+    dyn = dynamic.DynamicClient(api_client_of(cluster))
+    done = []
+    for doc in yaml.safe_load_all(full.read_text(encoding="utf-8")):
+        if not doc:
+            continue
+        resource = dyn.resources.get(api_version=doc["apiVersion"], kind=doc["kind"])
+        name = doc["metadata"]["name"]
+        try:
+            resource.create(body=doc, namespace=namespace)
+            verb = "created"
+        except ApiException as err:
+            if err.status != 409:
+                raise
+            current = resource.get(name=name, namespace=namespace)
+            body = {**doc, "metadata": {**doc["metadata"],
+                                        "resourceVersion": current.metadata.resourceVersion}}
+            resource.replace(body=body, namespace=namespace)
+            verb = "replaced"
+        done.append(f"{verb} {doc['kind']}/{name}")
+    return done
+
+
+def expose_report(cluster: Any, namespace: str, name: str) -> str:
+    """The ServiceExpose ``name`` (host, Ready, BackendFound) and the Ingress of that name."""
+    api = api_client_of(cluster)
+    lines = []
+    try:
+        se = client.CustomObjectsApi(api).get_namespaced_custom_object(
+            GROUP, VERSION, namespace, PLURAL, name)
+    except ApiException as err:
+        if err.status != 404:
+            raise
+        lines.append(f"ServiceExpose {name}: not found")
+    else:
+        status = se.get("status") or {}
+        lines.append(f"ServiceExpose {name}: host {status.get('host') or '-'}, "
+                     f"ingressName {status.get('ingressName') or '-'}, observedGeneration "
+                     f"{status.get('observedGeneration')} of {se['metadata'].get('generation')}")
+        for c in status.get("conditions") or []:
+            lines.append(f"  {c['type']:<13}{c['status']:<6}{c['reason']}: {c['message']}")
+    lines.extend(_ingress_lines(api, namespace, name))
+    return "\n".join(lines)
+
+
+def _ingress_lines(api: client.ApiClient, namespace: str, name: str) -> list[str]:
+    try:
+        response = client.NetworkingV1Api(api).read_namespaced_ingress(
+            name, namespace, _preload_content=False)
+    except ApiException as err:
+        if err.status != 404:
+            raise
+        return [f"Ingress {name}: not found"]
+    ingress: Mapping[str, Any] = json.loads(response.data)
+    meta = ingress["metadata"]
+    owner = next((f"{r['kind']} {r['name']}" for r in meta.get("ownerReferences") or []
+                  if r.get("controller")), "nobody")
+    lines = [f"Ingress {name}: controlled by {owner}"]
+    for rule in ingress["spec"].get("rules") or []:
+        for p in (rule.get("http") or {}).get("paths") or []:
+            svc = p["backend"].get("service") or {}
+            lines.append(f"  {rule.get('host', '*')}{p.get('path', '')} ({p.get('pathType')}) "
+                         f"→ Service {svc.get('name')}:{(svc.get('port') or {}).get('number')}")
+    for tls in ingress["spec"].get("tls") or []:
+        lines.append(f"  TLS for {', '.join(tls.get('hosts') or [])} from Secret "
+                     f"{tls.get('secretName')}")
+    annotations = dict(meta.get("annotations") or {})
+    if annotations:
+        lines.append("  annotations: " + ", ".join(f"{k}={v}" for k, v in
+                                                   sorted(annotations.items())))
+    address = (ingress.get("status") or {}).get("loadBalancer", {}).get("ingress")
+    lines.append(f"  address: {address or 'none (no ingress controller has picked it up)'}")
+    return lines
