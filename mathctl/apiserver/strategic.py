@@ -22,6 +22,8 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any
 
+from mathctl.apiserver.schema import go_value
+
 __all__ = ["SUPPORTED_KINDS", "StrategicPatchError", "UnsupportedStrategicMergePatch",
            "strategic_merge_patch"]
 
@@ -690,6 +692,4 @@ def _hashable(value: Any) -> Any:
 
 
 def _go(value: Any) -> str:
-    from mathctl.apiserver.schema import go_value
-
     return go_value(value)
