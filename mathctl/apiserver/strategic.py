@@ -22,6 +22,7 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any
 
+from mathctl.apiserver.patch import PatchError
 from mathctl.apiserver.schema import go_value
 
 __all__ = ["SUPPORTED_KINDS", "StrategicPatchError", "UnsupportedStrategicMergePatch",
@@ -33,17 +34,14 @@ _DELETE_FROM = "$deleteFromPrimitiveList"
 _SET_ORDER = "$setElementOrder"
 
 
-class StrategicPatchError(Exception):
-    """A patch kube refuses; ``status_code``/``reason``/``message`` go into the Status."""
+class StrategicPatchError(PatchError):
+    """A patch kube refuses; ``status_code``/``reason``/``message`` go into the Status.
+
+    A ``PatchError``, so one ``except PatchError`` covers every patch type.
+    """
 
     def __init__(self, message: str, *, status_code: int = 500, reason: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.status_code = status_code
-        self.reason = reason
-
-    def __str__(self) -> str:
-        return self.message
+        super().__init__(message, status_code=status_code, reason=reason)
 
 
 class UnsupportedStrategicMergePatch(StrategicPatchError):

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from mathctl.apiserver.patch import PatchError
 from mathctl.apiserver.strategic import (
     SUPPORTED_KINDS,
     StrategicPatchError,
@@ -187,6 +188,7 @@ def test_list_of_lists_is_422() -> None:
 
 
 def test_custom_resources_get_415_like_kube() -> None:
+    assert issubclass(UnsupportedStrategicMergePatch, PatchError)  # one except for all patches
     with pytest.raises(UnsupportedStrategicMergePatch) as info:
         strategic_merge_patch({"spec": {}}, {"spec": {"value": 1}}, "Number")
     assert (info.value.status_code, info.value.reason) == (415, "UnsupportedMediaType")
