@@ -7,7 +7,8 @@ connection drops — the list-then-watch pattern of client-go's informers. Redra
 coalesced: a burst of events causes one ``on_change`` call at most every ``min_interval``.
 
 ``stop()`` returns promptly: it shuts the open watch responses down (urllib3's
-``HTTPResponse.shutdown``) instead of waiting for the server's watch timeout.
+``HTTPResponse.shutdown``) instead of waiting for the server's watch timeout; the watcher has
+its own ``ApiClient`` so such a connection is never reused.
 """
 
 from __future__ import annotations
@@ -43,6 +44,10 @@ class SnapshotWatcher:
     def __init__(self, api_client: client.ApiClient, namespace: str | None, *,
                  on_change: Callable[[Snapshot], None], kinds: Iterable[KindNames] = KINDS,
                  min_interval: float = 0.25) -> None:
+        # A client of its own: a watch interrupted by stop() leaves a half-read connection that
+        # must never go back into a pool the notebook's other requests draw from.
+        self._configuration = api_client.configuration
+        self._client: client.ApiClient | None = None
         self._api = client.CustomObjectsApi(api_client)
         self.namespace = namespace
         self.kinds = tuple(kinds)
@@ -63,6 +68,8 @@ class SnapshotWatcher:
         if self._threads:
             return
         self._stop.clear()
+        self._client = client.ApiClient(configuration=self._configuration)
+        self._api = client.CustomObjectsApi(self._client)
         for kind in self.kinds:
             self._spawn(self._watch_kind, kind, f"mathctl-watch-{kind.plural}")
         self._spawn(self._notify, None, "mathctl-view-render")
@@ -78,6 +85,9 @@ class SnapshotWatcher:
         for thread in self._threads:
             thread.join(timeout)
         self._threads = []
+        if self._client is not None:
+            self._client.close()
+            self._client = None
 
     @property
     def running(self) -> bool:
@@ -152,7 +162,7 @@ class SnapshotWatcher:
                     if not stopping:
                         self._responses[kind.plural] = response
                 if stopping:
-                    response.release_conn()
+                    response.close()
                     return
                 try:
                     for line in _lines(response):
@@ -163,7 +173,10 @@ class SnapshotWatcher:
                 finally:
                     with self._lock:
                         self._responses.pop(kind.plural, None)
-                    response.release_conn()
+                    if self._stop.is_set():
+                        response.close()  # shut down mid-read: do not reuse the connection
+                    else:
+                        response.release_conn()
             except Exception as err:  # network trouble: re-list after a pause
                 if self._stop.is_set():
                     return
