@@ -2,9 +2,11 @@
 
 Every object lives in one SQLite table (WAL mode) under the data dir and, decoded, in an
 in-memory index that serves all reads, so a GET or LIST never touches the disk. A write bumps
-the global resourceVersion (like etcd's revision) and stores the object and the new counter in
-one transaction, then hands a :class:`Change` to every listener (the watch hub, the garbage
-collector) before the HTTP response goes out.
+the global resourceVersion (like etcd's revision) and commits it with the object in one
+transaction (a put is one row that carries its resourceVersion; a delete removes the row and
+records the counter in ``meta``; on open the counter is the larger of the two), then hands a
+:class:`Change` to every listener (the watch hub, the garbage collector) before the HTTP
+response goes out.
 
 Why ``synchronous=NORMAL`` keeps every acknowledged write across ``kill -9``: in WAL mode a
 commit appends the transaction to the ``-wal`` file with ``write()`` before ``commit()``
@@ -89,8 +91,10 @@ class Store:
         self._db.executescript(_SCHEMA)
         self._objects: dict[str, dict[str, dict[str, Entry]]] = {}
         self.listeners: list[Listener] = []
+        # The counter is the newest object's rv, or the newest delete's (kept in meta).
         row = self._db.execute("SELECT value FROM meta WHERE key='rv'").fetchone()
-        self.rv = int(row[0]) if row else 0
+        newest = self._db.execute("SELECT max(rv) FROM objects").fetchone()[0]
+        self.rv = max(int(row[0]) if row else 0, newest or 0)
         for storage, namespace, name, rv, data in self._db.execute(
                 "SELECT storage, namespace, name, rv, data FROM objects"):
             self._bucket(storage, namespace)[name] = Entry(bytes(data), rv)
@@ -150,10 +154,9 @@ class Store:
         rv = self.rv + 1
         meta["resourceVersion"] = str(rv)
         raw = encode(obj)
-        with self._db:
-            self._db.execute("INSERT OR REPLACE INTO objects VALUES (?, ?, ?, ?, ?)",
-                             (storage, namespace, name, rv, raw))
-            self._db.execute("INSERT OR REPLACE INTO meta VALUES ('rv', ?)", (str(rv),))
+        # One statement, one transaction: the row carries the new resourceVersion.
+        self._db.execute("INSERT OR REPLACE INTO objects VALUES (?, ?, ?, ?, ?)",
+                         (storage, namespace, name, rv, raw))
         self.rv = rv
         bucket = self._bucket(storage, namespace)
         prev = bucket.get(name)
@@ -169,10 +172,15 @@ class Store:
         if prev is None or bucket is None:
             return None
         rv = self.rv + 1
-        with self._db:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
             self._db.execute("DELETE FROM objects WHERE storage=? AND namespace=? AND name=?",
                              (storage, namespace, name))
             self._db.execute("INSERT OR REPLACE INTO meta VALUES ('rv', ?)", (str(rv),))
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
         self.rv = rv
         del bucket[name]
         obj = prev.copy()

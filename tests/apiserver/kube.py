@@ -18,6 +18,7 @@ class Http:
     def __init__(self, url: str, token: str | None, ca_cert: str) -> None:
         self.url = url
         self.session = requests.Session()
+        self.session.trust_env = False   # REQUESTS_CA_BUNDLE would override verify=
         self.session.verify = ca_cert
         if token:
             self.session.headers["Authorization"] = f"Bearer {token}"

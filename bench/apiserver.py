@@ -1,0 +1,263 @@
+"""How fast is the embedded API server? Prints tables; asserts nothing.
+
+    .venv/bin/python bench/apiserver.py            # the full run (about a minute)
+    .venv/bin/python bench/apiserver.py --quick    # fewer operations, for a smoke check
+
+Measured on a fresh server process (``EmbeddedServer``), with clients in separate processes so
+that the clients' Python does not share the server's GIL (each client is one keep-alive
+``requests`` session doing one request after another, like a controller's client):
+
+* creates/s, merge-patches/s, status-patches/s, deletes/s and p50/p99 latency of custom
+  resources (Numbers) for 1, 4 and 16 concurrent clients, with every write committed to SQLite
+  before it is acknowledged (``synchronous=NORMAL``; one row with ``--fsync`` too);
+* a LIST of 2 000 Numbers; watch delivery latency (write acknowledged → event read by a
+  watcher) with 1 and 50 watchers; time from process start to ``/readyz``; the server's RSS
+  with 10 000 Numbers stored.
+
+Targets (issue 3, against kube-apiserver v1.28 + etcd on the same machines): ≥ 800 writes/s
+with 4 clients, LIST of 2 000 < 0.25 s, watch p99 < 20 ms, ready < 0.5 s, RSS < 250 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import multiprocessing as mp
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from mathctl.apiserver.testing import EmbeddedServer  # noqa: E402
+
+GROUP, VERSION = "math.mathctl.example", "v1beta1"
+NS = "bench"
+BASE = f"/apis/{GROUP}/{VERSION}/namespaces/{NS}/numbers"
+
+
+def _session(url: str, token: str, ca: str) -> Any:
+    import requests
+
+    session = requests.Session()
+    session.trust_env = False   # REQUESTS_CA_BUNDLE would override verify=
+    session.verify = ca
+    session.headers["Authorization"] = f"Bearer {token}"
+    return session
+
+
+def _number(name: str, value: int) -> bytes:
+    return json.dumps({"apiVersion": f"{GROUP}/{VERSION}", "kind": "Number",
+                       "metadata": {"name": name}, "spec": {"value": value}}).encode()
+
+
+def _client(args: tuple[str, str, str, str, int, int, str]) -> list[float]:
+    """One client process: ``count`` operations of one kind; returns their latencies."""
+    op, url, token, ca, index, count, prefix = args
+    session = _session(url, token, ca)
+    json_ct = {"Content-Type": "application/json"}
+    merge_ct = {"Content-Type": "application/merge-patch+json"}
+    latencies = []
+    for i in range(count):
+        name = f"{prefix}-{index}-{i}"
+        start = time.perf_counter()
+        if op == "create":
+            r = session.post(url + BASE, data=_number(name, i), headers=json_ct)
+        elif op == "patch":
+            r = session.patch(f"{url}{BASE}/{name}", data=json.dumps(
+                {"spec": {"value": i + 1000}}), headers=merge_ct)
+        elif op == "status":
+            r = session.patch(f"{url}{BASE}/{name}/status", data=json.dumps(
+                {"status": {"fizzBuzz": str(i), "isSquare": False}}), headers=merge_ct)
+        else:
+            r = session.delete(f"{url}{BASE}/{name}")
+        latencies.append(time.perf_counter() - start)
+        if r.status_code >= 300:
+            raise RuntimeError(f"{op} {name}: {r.status_code} {r.text[:200]}")
+    return latencies
+
+
+def _pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def writes(server: EmbeddedServer, clients: int, per_client: int, prefix: str,
+           pool: Any) -> list[tuple[str, float, float, float]]:
+    """(operation, ops/s, p50 ms, p99 ms) for create, patch, status patch, delete."""
+    rows = []
+    for op in ("create", "patch", "status", "delete"):
+        jobs = [(op, server.url, server.token, str(server.ca_cert), c, per_client, prefix)
+                for c in range(clients)]
+        start = time.perf_counter()
+        results = pool.map(_client, jobs)
+        elapsed = time.perf_counter() - start
+        latencies = [x for r in results for x in r]
+        rows.append((op, len(latencies) / elapsed, _pct(latencies, 0.5) * 1000,
+                     _pct(latencies, 0.99) * 1000))
+    return rows
+
+
+def _fill(server: EmbeddedServer, total: int, pool: Any, prefix: str, clients: int = 4) -> None:
+    per = total // clients
+    pool.map(_client, [("create", server.url, server.token, str(server.ca_cert), c, per, prefix)
+                       for c in range(clients)])
+
+
+def list_time(server: EmbeddedServer, repeats: int = 5) -> tuple[float, int]:
+    session = _session(server.url, server.token, str(server.ca_cert))
+    times, count = [], 0
+    for _ in range(repeats):
+        start = time.perf_counter()
+        r = session.get(server.url + BASE)
+        body = r.json()
+        times.append(time.perf_counter() - start)
+        count = len(body["items"])
+    return statistics.median(times), count
+
+
+def _watchers(args: tuple[str, str, str, int, int, Any]) -> list[float]:
+    """A process holding ``n`` watches; returns delivery latencies of ``expect`` events each."""
+    url, token, ca, n, expect, ready = args
+    import ssl
+
+    import aiohttp
+
+    async def main() -> list[float]:
+        context = ssl.create_default_context(cafile=ca)
+        latencies: list[float] = []
+        async with aiohttp.ClientSession(headers={"Authorization": f"Bearer {token}"},
+                                         connector=aiohttp.TCPConnector(ssl=context,
+                                                                        limit=0)) as s:
+            async def one() -> None:
+                rv = (await (await s.get(url + BASE + "?limit=1")).json())["metadata"][
+                    "resourceVersion"]
+                async with s.get(f"{url}{BASE}?watch=1&resourceVersion={rv}",
+                                 timeout=aiohttp.ClientTimeout(total=None)) as r:
+                    ready.put(1)
+                    seen = 0
+                    async for line in r.content:
+                        now = time.time()
+                        event = json.loads(line)
+                        sent = float(event["object"]["metadata"]["annotations"]["sent"])
+                        latencies.append(now - sent)
+                        seen += 1
+                        if seen >= expect:
+                            return
+
+            await asyncio.gather(*(one() for _ in range(n)))
+        return latencies
+
+    return asyncio.run(main())
+
+
+def watch_latency(server: EmbeddedServer, watchers: int, events: int) -> tuple[float, float]:
+    session = _session(server.url, server.token, str(server.ca_cert))
+    session.post(server.url + BASE, data=_number("watched", 0),
+                 headers={"Content-Type": "application/json"})
+    ctx = mp.get_context("spawn")
+    ready = ctx.Manager().Queue()
+    with ctx.Pool(1) as pool:
+        result = pool.apply_async(_watchers, ((server.url, server.token, str(server.ca_cert),
+                                               watchers, events, ready),))
+        for _ in range(watchers):
+            ready.get(timeout=60)
+        for i in range(events):
+            session.patch(f"{server.url}{BASE}/watched", data=json.dumps(
+                {"metadata": {"annotations": {"sent": repr(time.time())}},
+                 "spec": {"value": i}}),
+                headers={"Content-Type": "application/merge-patch+json"})
+            time.sleep(0.01)  # a steady write rate, not a burst (pacing, not a wait)
+        latencies = result.get(timeout=120)
+    session.delete(f"{server.url}{BASE}/watched")
+    return _pct(latencies, 0.5) * 1000, _pct(latencies, 0.99) * 1000
+
+
+def ready_time(repeats: int = 5) -> float:
+    times = []
+    with EmbeddedServer() as first:   # the data dir and its certificates exist
+        first.stop()
+        for _ in range(repeats):
+            start = time.perf_counter()
+            first.start()
+            times.append(time.perf_counter() - start)
+            first.stop()
+    return statistics.median(times)
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def prepare(server: EmbeddedServer) -> None:
+    import yaml
+
+    session = _session(server.url, server.token, str(server.ca_cert))
+    crd = yaml.safe_load((ROOT / "crds" / "number.yaml").read_text())
+    session.post(server.url + "/apis/apiextensions.k8s.io/v1/customresourcedefinitions",
+                 json=crd).raise_for_status()
+    session.post(server.url + "/api/v1/namespaces",
+                 json={"metadata": {"name": NS}}).raise_for_status()
+    deadline = time.monotonic() + 10
+    while session.get(server.url + BASE).status_code != 200:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the Number CRD was not served")
+        time.sleep(0.01)
+
+
+def table(title: str, header: list[str], rows: list[list[str]]) -> None:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
+    print(f"\n{title}")
+    print("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
+    print("  ".join("-" * w for w in widths))
+    for row in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer operations")
+    args = parser.parse_args()
+    per_op = 150 if args.quick else 600
+    ctx = mp.get_context("spawn")
+    rows: list[list[str]] = []
+    with ctx.Pool(16) as pool:
+        for fsync in (False, True):
+            for clients in ((1, 4, 16) if not fsync else (4,)):
+                extra = ("--fsync",) if fsync else ()
+                with EmbeddedServer(extra_args=extra) as server:
+                    prepare(server)
+                    for op, rate, p50, p99 in writes(server, clients,
+                                                     max(1, per_op // clients), "w", pool):
+                        rows.append([str(clients), "FULL" if fsync else "NORMAL", op,
+                                     f"{rate:.0f}", f"{p50:.1f}", f"{p99:.1f}"])
+        table("Writes of Numbers (each acknowledged after its SQLite commit)",
+              ["clients", "synchronous", "operation", "ops/s", "p50 ms", "p99 ms"], rows)
+        other: list[list[str]] = []
+        with EmbeddedServer() as server:
+            prepare(server)
+            _fill(server, 2000, pool, "l")
+            seconds, count = list_time(server)
+            other.append([f"LIST of {count} Numbers", f"{seconds * 1000:.0f} ms", "< 250 ms"])
+            for watchers in (1, 50):
+                p50, p99 = watch_latency(server, watchers, 100 if args.quick else 300)
+                other.append([f"watch delivery, {watchers} watcher(s)",
+                              f"p50 {p50:.1f} ms, p99 {p99:.1f} ms", "p99 < 20 ms"])
+            _fill(server, 8000, pool, "r")
+            other.append(["RSS with 10 000 Numbers", f"{rss_mb(server.pid):.0f} MB",
+                          "< 250 MB"])
+        other.append(["process start → /readyz", f"{ready_time() * 1000:.0f} ms",
+                      "< 500 ms"])
+    table("Reads, watches, start-up, memory", ["measure", "result", "target"], other)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
