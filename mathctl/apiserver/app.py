@@ -28,7 +28,7 @@ from mathctl.apiserver import discovery, errors, openapi
 from mathctl.apiserver.conversion import view_raw
 from mathctl.apiserver.crds import CLEANUP_FINALIZER, CRD_STORAGE, validation_causes
 from mathctl.apiserver.handlers import Handlers, Options, Result
-from mathctl.apiserver.registry import Registry, Resource
+from mathctl.apiserver.registry import META_FIELDS, Registry, Resource
 from mathctl.apiserver.store import Entry, Store, encode
 from mathctl.apiserver.watch import Watcher, WatchHub
 
@@ -152,10 +152,12 @@ class ApiServer:
         if not name:
             if method == "GET":
                 return self._list(request, resource, namespace)
+            if resource.namespaced and namespace is None:
+                # Only list and watch span namespaces: the CRD handler passes other verbs on
+                # to the 404 handler, go-restful has no such route for built-ins.
+                raise errors.no_route() if resource.is_custom else errors.method_not_allowed()
             if method == "POST":
                 body = await _body(request, resource)
-                if resource.namespaced and namespace is None:
-                    raise errors.method_not_allowed()
                 return self._result(request, resource, self.handlers.create(
                     resource, ns, body, options))
             if method == "DELETE":
@@ -209,18 +211,23 @@ class ApiServer:
         if _wants_table(request) and not (isinstance(body, dict) and body.get("kind") ==
                                            "Status"):
             obj = json.loads(body) if isinstance(body, bytes) else body
-            body = encode(self._table(request, resource, [obj], {}))
+            body = encode(self._table(request, resource, [obj], None))
         elif isinstance(body, dict):
             body = encode(body)
         return web.Response(body=body, status=result.code, content_type=JSON, headers=headers)
 
     def _table(self, request: web.BaseRequest, resource: Resource,
-               objects: list[dict[str, Any]], list_meta: dict[str, Any]) -> dict[str, Any]:
+               objects: list[dict[str, Any]], list_meta: dict[str, Any] | None
+               ) -> dict[str, Any]:
         from mathctl.apiserver import tables
 
         include = request.query.get("includeObject", "Metadata")
-        return tables.build_table(objects, resource.printer_columns, now=datetime.now(UTC),
-                                  include_object=include, list_meta=list_meta)
+        columns = resource.printer_columns or tables.default_columns()
+        try:
+            return tables.build_table(objects, columns, now=datetime.now(UTC),
+                                      include_object=include, list_meta=list_meta)
+        except tables.TableError as exc:
+            raise errors.bad_request(str(exc)) from None
 
     def _selected(self, request: web.BaseRequest, resource: Resource,
                   namespace: str | None) -> tuple[list[Entry], Any]:
@@ -239,7 +246,12 @@ class ApiServer:
 
         try:
             label = selectors.parse_label_selector(label_text) if label_text else None
-            fields = (selectors.parse_field_selector(field_text, set(resource.field_selectors))
+            # Types with only the generic fields word the refusal differently (metav1).
+            unsupported = (selectors.metav1_field_message
+                           if not resource.is_custom and resource.field_selectors == META_FIELDS
+                           else selectors.custom_resource_field_message)
+            fields = (selectors.parse_field_selector(field_text, resource.field_selectors,
+                                                     unsupported=unsupported)
                       if field_text else None)
         except selectors.SelectorError as exc:
             raise errors.bad_request(str(exc)) from None
@@ -324,7 +336,7 @@ class ApiServer:
             if table:
                 from mathctl.apiserver.conversion import view
 
-                return encode(self._table(request, resource, [view(resource, entry)], {}))
+                return encode(self._table(request, resource, [view(resource, entry)], None))
             return view_raw(resource, entry)
 
         watcher = Watcher(resource.storage, namespace, matcher, render)

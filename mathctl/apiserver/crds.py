@@ -47,7 +47,8 @@ def resources_for(crd: dict[str, Any]) -> list[Resource]:
             has_status="status" in subresources, tracks_generation=True, verbs=CR_VERBS,
             is_custom=True, schema=schema,
             printer_columns=list(version.get("additionalPrinterColumns") or []),
-            field_selectors=META_FIELDS,
+            field_selectors=META_FIELDS if spec.get("scope") == "Namespaced"
+            else frozenset({"metadata.name"}),
         ))
     return resources
 

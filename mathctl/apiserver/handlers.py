@@ -52,26 +52,57 @@ class Options:
 def decode_body(resource: Resource, body: bytes) -> dict[str, Any]:
     """The request body as an object, or the 400 kube-apiserver answers for undecodable JSON."""
     try:
-        obj = json.loads(body) if body else None
+        obj = json.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
-        # rest.go transformDecodeError + summarizeData(body, 30)
-        text = body.decode("utf-8", "replace")
-        summary = text if len(body) <= 30 else text[:30] + " ..."
-        raise errors.bad_request(
-            f"the object provided is unrecognized (must be of type {resource.kind}): "
-            f"couldn't get version/kind; json parse error: {_json_reason(exc)} ({summary})"
-        ) from None
+        raise _unrecognized(resource, body, "couldn't get version/kind; json parse error: "
+                            + go_json_error(body, exc)) from None
     if not isinstance(obj, dict):
-        raise errors.bad_request(
-            f"the object provided is unrecognized (must be of type {resource.kind}): couldn't "
-            "get version/kind; json parse error: json: cannot unmarshal "
+        raise _unrecognized(resource, body, (
+            "couldn't get version/kind; json parse error: json: cannot unmarshal "
             f"{_json_type(obj)} into Go value of type struct {{ APIVersion string "
-            '"json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }')
+            '"json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }'))
+    if resource.is_custom and not obj.get("kind"):
+        # json.go: decoding into Unstructured needs the kind from the data itself.
+        raise _unrecognized(resource, body, f"Object 'Kind' is missing in '{body.decode()}'")
     return obj
 
 
-def _json_reason(exc: Exception) -> str:
-    return str(exc).split(": line ")[0].lower() if isinstance(exc, ValueError) else str(exc)
+def _unrecognized(resource: Resource, body: bytes, why: str) -> errors.ApiError:
+    """rest.go transformDecodeError, with summarizeData(body, 30)."""
+    if not body:
+        summary = "<empty>"
+    elif body[:1] == b"{":
+        text = body.decode("utf-8", "replace")
+        summary = text if len(body) <= 30 else body[:30].decode("utf-8", "replace") + " ..."
+    else:
+        summary = body.hex() if len(body) <= 30 else body[:30].hex() + " ..."
+    return errors.bad_request(
+        f"the object provided is unrecognized (must be of type {resource.kind}): {why} "
+        f"({summary})")
+
+
+def go_json_error(body: bytes, exc: Exception) -> str:
+    """Go's encoding/json wording for the commonest syntax errors (Python's differs)."""
+    if not isinstance(exc, json.JSONDecodeError):
+        return str(exc)
+    text, pos, msg = exc.doc, exc.pos, exc.msg
+    if pos >= len(text.rstrip()) or msg.startswith("Unterminated"):
+        return "unexpected end of JSON input"
+    char = text[pos]
+    shown = "'\\''" if char == "'" else f"'{char}'"
+    if msg.startswith("Expecting value"):
+        return f"invalid character {shown} looking for beginning of value"
+    if msg.startswith("Expecting property name"):
+        return f"invalid character {shown} looking for beginning of object key string"
+    if msg.startswith("Expecting ':'"):
+        return f"invalid character {shown} after object key"
+    if msg.startswith("Expecting ',' delimiter"):
+        inside = "array element" if text.rfind("[", 0, pos) > text.rfind("{", 0, pos) \
+            else "object key:value pair"
+        return f"invalid character {shown} after {inside}"
+    if msg.startswith("Extra data"):
+        return f"invalid character {shown} after top-level value"
+    return msg
 
 
 def _json_type(value: object) -> str:
@@ -106,12 +137,13 @@ class Handlers:
         """apiVersion/kind of the body against the endpoint (create.go, update.go)."""
         api_version = obj.get("apiVersion")
         kind = obj.get("kind")
-        if resource.is_custom and (not api_version or not kind):
-            missing = "Kind" if not kind else "Version"
-            raise errors.bad_request(f"Object '{missing}' is missing in '{encode(obj).decode()}'")
+        if resource.is_custom and api_version != resource.api_version:
+            raise errors.bad_request(
+                f"the API version in the data ({api_version or ''}) does not match the "
+                f"expected API version ({resource.api_version})")
         if api_version and api_version != resource.api_version:
-            group = api_version.rpartition("/")[0] if "/" in api_version else ""
-            if group != resource.group or resource.is_custom:
+            group = api_version.rpartition("/")[0]
+            if group != resource.group:
                 raise errors.bad_request(
                     f"the API version in the data ({api_version}) does not match the expected "
                     f"API version ({resource.api_version})")
@@ -119,13 +151,14 @@ class Handlers:
             if resource.is_custom:
                 # customResourceValidator.ValidateTypeMeta
                 raise errors.invalid(resource.group, resource.kind,
-                                     obj.get("metadata", {}).get("name", ""),
+                                     (obj.get("metadata") or {}).get("name", ""),
                                      [meta.invalid_cause("kind", kind,
                                                          f"must be {resource.kind}")])
             raise errors.bad_request(
                 f'{kind} in version "{resource.version}" cannot be handled as a '
-                f"{resource.kind}: the object provided is unrecognized (must be of type "
-                f"{resource.kind})")
+                f"{resource.kind}: no kind \"{kind}\" is registered for version "
+                f'"{api_version or resource.api_version}" in scheme '
+                '"pkg/api/legacyscheme/scheme.go:30"')
 
     def _check_namespace(self, resource: Resource, namespace: str, name: str) -> None:
         if not resource.namespaced:
@@ -290,7 +323,7 @@ class Handlers:
         try:
             patch_doc = json.loads(body)
         except (ValueError, UnicodeDecodeError) as exc:
-            raise errors.bad_request(f"error decoding patch: {_json_reason(exc)}") from None
+            raise errors.bad_request(f"error decoding patch: {go_json_error(body, exc)}") from None
         target = view(resource, current)
         from mathctl.apiserver import patch as patching  # the patch engine (its own module)
 

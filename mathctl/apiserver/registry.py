@@ -102,6 +102,13 @@ EVENT_FIELDS = META_FIELDS | {
 }
 
 
+def _column(name: str, kind: str, path: str) -> dict[str, str]:
+    return {"name": name, "type": kind, "jsonPath": path}
+
+
+AGE = _column("Age", "date", ".metadata.creationTimestamp")
+
+
 def builtin_resources() -> list[Resource]:
     """The built-ins, in the order kube-apiserver lists their groups."""
     core_verbs = CR_VERBS
@@ -109,7 +116,8 @@ def builtin_resources() -> list[Resource]:
     return [
         _builtin("", "v1", "namespaces", "Namespace", False, short_names=("ns",),
                  has_status=True, verbs=ns_verbs, name_rule="label",
-                 field_selectors=META_FIELDS | {"status.phase"}),
+                 field_selectors=META_FIELDS | {"status.phase"},
+                 printer_columns=[_column("Status", "string", ".status.phase"), AGE]),
         _builtin("", "v1", "configmaps", "ConfigMap", True, short_names=("cm",), verbs=core_verbs),
         _builtin("", "v1", "events", "Event", True, short_names=("ev",), verbs=core_verbs,
                  storage="events", field_selectors=EVENT_FIELDS),
@@ -133,7 +141,9 @@ def builtin_resources() -> list[Resource]:
         _builtin("rbac.authorization.k8s.io", "v1", "roles", "Role", True),
         _builtin("apiextensions.k8s.io", "v1", "customresourcedefinitions",
                  "CustomResourceDefinition", False, short_names=("crd", "crds"),
-                 has_status=True, tracks_generation=True, categories=("api-extensions",)),
+                 has_status=True, tracks_generation=True, categories=("api-extensions",),
+                 printer_columns=[_column("Created At", "string",
+                                          ".metadata.creationTimestamp")]),
         _builtin("coordination.k8s.io", "v1", "leases", "Lease", True),
     ]
 
