@@ -87,6 +87,10 @@ def test(extra: list[str]) -> int:
     targets = [t for t in ("tests", "solutions", "notebooks") if any((ROOT / t).rglob("*.py*"))]
     nbval = ["--nbval-lax", "--nbval-sanitize-with", "notebooks/nbval-sanitize.cfg"]
     try:
+        if env["MATHCTL_CLUSTER"] == "embedded":  # a free port: a running `lab` keeps its own
+            rc = run(PY, "-m", "mathctl", "up", "--port", "0", env=env)
+            if rc:
+                return rc
         return run(PY, "-m", "pytest", *targets, *nbval, *extra, env=env)
     finally:
         run(PY, "-m", "mathctl", "down", "--quiet", env=env)
