@@ -22,6 +22,7 @@ dataclasses (JSON objects with fixed fields), and ``T | None`` (optional: absent
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import types
 import typing
@@ -123,15 +124,17 @@ def parse_time(text: str) -> datetime:
 # --- introspection ---------------------------------------------------------------------------
 
 
-def wire_fields(cls: type) -> list[tuple[dataclasses.Field[Any], Wire, Any]]:
-    """``(field, Wire, resolved type)`` for every wire field of dataclass ``cls``, in order."""
+@functools.cache
+def wire_fields(cls: type) -> tuple[tuple[dataclasses.Field[Any], Wire, Any], ...]:
+    """``(field, Wire, resolved type)`` for every wire field of dataclass ``cls``, in order.
+    Cached: resolving type hints is the slow part of parsing, and classes do not change."""
     hints = typing.get_type_hints(cls)
     out = []
     for f in dataclasses.fields(cls):
         meta = f.metadata.get("wire")
         if isinstance(meta, Wire):
             out.append((f, meta, _literal_as_str(hints[f.name])))
-    return out
+    return tuple(out)
 
 
 def _literal_as_str(tp: Any) -> Any:
