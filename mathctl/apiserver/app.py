@@ -388,8 +388,8 @@ class ApiServer:
             except TimeoutError:
                 if next_bookmark is not None and loop.time() >= next_bookmark:
                     await response.write(self._bookmark(resource, table))
-                    next_bookmark = min(loop.time() + BOOKMARK_EVERY, deadline)
-                    if next_bookmark <= loop.time() + 0.001:
+                    next_bookmark = min(loop.time() + BOOKMARK_EVERY, deadline - 2)
+                    if next_bookmark <= loop.time():
                         next_bookmark = None
                 continue
             chunks = [event]

@@ -1,0 +1,137 @@
+"""Routing, authentication and error answers: each one a ``Status`` as kube-apiserver sends it.
+
+Where the real server's answer is surprising the source is cited: go-restful routes built-in
+resources (a method a path lacks is 405 through ``serviceErrorHandler``), while custom
+resources go through ``customresource_handler.go`` (its own 405s and 404s, and PUT on a
+collection reaching the update handler, which needs a name: 400).
+"""
+
+from __future__ import annotations
+
+import pytest
+import requests
+
+from .kube import API, Http, number, status_of
+
+pytestmark = pytest.mark.usefixtures("crds")
+
+
+@pytest.mark.parametrize("path", ["/healthz", "/livez", "/readyz", "/version"])
+def test_health_and_version_need_no_token(http: Http, path: str) -> None:
+    anonymous = Http(http.url, None, http.session.verify)
+    assert anonymous.get(path).status_code == 200
+
+
+@pytest.mark.parametrize("token", [None, "wrong"])
+def test_api_needs_the_bearer_token(http: Http, token: str | None) -> None:
+    stranger = Http(http.url, token, http.session.verify)
+    r = stranger.get("/api/v1/namespaces")
+    assert status_of(r) == (401, "Unauthorized", "Unauthorized")
+
+
+def test_plain_http_is_refused(http: Http) -> None:
+    with pytest.raises(requests.ConnectionError):
+        requests.get(http.url.replace("https://", "http://") + "/healthz", timeout=5)
+
+
+@pytest.mark.parametrize("path", ["/api/v1/foos", "/apis/math.mathctl.example/v1beta1/foos",
+                                  "/apis/nope.example/v1", "/apis/nope.example/v1/things",
+                                  "/nonsense"])
+def test_unknown_paths_are_404(http: Http, path: str) -> None:
+    assert status_of(http.get(path)) == (404, "NotFound",
+                                         "the server could not find the requested resource")
+
+
+def test_status_of_a_resource_without_that_subresource_is_404(http: Http,
+                                                              namespace: str) -> None:
+    r = http.get(f"/api/v1/namespaces/{namespace}/configmaps/x/status")
+    assert status_of(r)[:2] == (404, "NotFound")
+
+
+def test_malformed_json_is_400(http: Http, ns_path: str) -> None:
+    r = http.post(f"{ns_path}/numbers", raw=b'{"apiVersion": ')
+    assert status_of(r) == (
+        400, "BadRequest", "the object provided is unrecognized (must be of type Number): "
+        "couldn't get version/kind; json parse error: unexpected end of JSON input "
+        '({"apiVersion": )')
+
+
+def test_custom_resource_without_kind_is_400(http: Http, ns_path: str) -> None:
+    body = b'{"apiVersion":"math.mathctl.example/v1beta1","metadata":{"name":"k"}}'
+    r = http.post(f"{ns_path}/numbers", raw=body)
+    code, reason, message = status_of(r)
+    assert (code, reason) == (400, "BadRequest")
+    assert message.startswith("the object provided is unrecognized (must be of type Number): "
+                              "Object 'Kind' is missing in ")
+
+
+def test_api_version_mismatch_is_400(http: Http, ns_path: str) -> None:
+    obj = number("m")
+    obj["apiVersion"] = "other.example/v1"
+    r = http.post(f"{ns_path}/numbers", obj)
+    assert status_of(r) == (400, "BadRequest",
+                            "the API version in the data (other.example/v1) does not match the "
+                            "expected API version (math.mathctl.example/v1beta1)")
+
+
+def test_kind_mismatch_on_a_custom_resource_is_422(http: Http, ns_path: str) -> None:
+    obj = number("k")
+    obj["kind"] = "Tuple"
+    r = http.post(f"{ns_path}/numbers", obj)
+    # customResourceValidator.ValidateTypeMeta
+    assert status_of(r) == (422, "Invalid", 'Number.math.mathctl.example "k" is invalid: kind: '
+                                            'Invalid value: "Tuple": must be Number')
+
+
+def test_wrong_content_type_is_415(http: Http, ns_path: str) -> None:
+    r = http.post(f"{ns_path}/numbers", number("ct"), content_type="text/plain")
+    assert status_of(r) == (415, "UnsupportedMediaType",
+                            "the body of the request was in an unknown format - accepted media "
+                            "types include: application/json, application/yaml")
+
+
+def test_yaml_body_is_accepted(http: Http, ns_path: str) -> None:
+    body = (b"apiVersion: math.mathctl.example/v1beta1\nkind: Number\n"
+            b"metadata: {name: yaml}\nspec: {value: 3}\n")
+    r = http.post(f"{ns_path}/numbers", raw=body, content_type="application/yaml")
+    assert r.status_code == 201 and r.json()["spec"] == {"value": 3}
+
+
+def test_delete_on_status_is_405(http: Http, ns_path: str) -> None:
+    http.post(f"{ns_path}/numbers", number("s")).raise_for_status()
+    r = http.delete(f"{ns_path}/numbers/s/status")
+    # crdHandler.serveStatus: only get, update, patch -> NewMethodNotSupported.
+    assert status_of(r) == (405, "MethodNotAllowed", 'delete is not supported on resources of '
+                                                     'kind "numbers.math.mathctl.example"')
+    assert r.json()["details"] == {"group": "math.mathctl.example", "kind": "numbers"}
+
+
+def test_delete_on_a_builtin_status_is_405(http: Http, namespace: str) -> None:
+    r = http.delete(f"/api/v1/namespaces/{namespace}/status")
+    assert status_of(r) == (405, "MethodNotAllowed",
+                            "the server does not allow this method on the requested resource")
+
+
+def test_put_on_a_custom_resource_collection_is_400(http: Http, ns_path: str) -> None:
+    r = http.put(f"{ns_path}/numbers", number("x"))
+    # The CR handler routes PUT to update, whose namer needs a name (namer.go errEmptyName).
+    assert status_of(r) == (400, "BadRequest", "name must be provided")
+
+
+def test_put_on_a_builtin_collection_is_405(http: Http, namespace: str) -> None:
+    r = http.put(f"/api/v1/namespaces/{namespace}/configmaps", {"metadata": {"name": "x"}})
+    assert status_of(r)[:2] == (405, "MethodNotAllowed")
+
+
+def test_create_across_all_namespaces_is_404_for_custom_resources(http: Http) -> None:
+    assert status_of(http.post(f"{API}/numbers", number("x")))[:2] == (404, "NotFound")
+
+
+def test_bad_label_selector_is_400(http: Http, ns_path: str) -> None:
+    code, reason, _ = status_of(http.get(f"{ns_path}/numbers?labelSelector=a%20in%20b"))
+    assert (code, reason) == (400, "BadRequest")
+
+
+def test_unsupported_field_selector_is_400(http: Http, ns_path: str) -> None:
+    r = http.get(f"{ns_path}/numbers?fieldSelector=spec.value%3D1")
+    assert status_of(r) == (400, "BadRequest", "field label not supported: spec.value")
