@@ -10,20 +10,14 @@ learner sees the controller agree with the math. Above ``MAX_FERMAT_NUMBER`` no 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from mathctl.resources.conditions import Condition
 from mathctl.resources.crd import AGE, CRDSource, field_column
 from mathctl.resources.group import FERMAT, KindNames
-from mathctl.resources.meta import (
-    ObjectMeta,
-    OwnerReference,
-    is_status_current,
-    object_from_dict,
-    object_to_dict,
-)
+from mathctl.resources.meta import KindObject, ObjectMeta, OwnerReference
 from mathctl.resources.numbers import conditions_field, observed_generation_field
 from mathctl.resources.wire import wire
 
@@ -64,7 +58,7 @@ class FermatStatus:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Fermat:
+class Fermat(KindObject):
     """A Fermat object as the API server stores it."""
 
     KIND: ClassVar[KindNames] = FERMAT
@@ -74,23 +68,11 @@ class Fermat:
     status: FermatStatus | None = field(default=None, metadata=wire("status", "Observed state."))
 
     @classmethod
-    def from_dict(cls, body: Mapping[str, Any]) -> Fermat:
-        return object_from_dict(cls, body)
-
-    def to_dict(self) -> dict[str, Any]:
-        return object_to_dict(self)
-
-    @classmethod
     def new(cls, name: str, number: int, *, namespace: str | None = None,
             owners: Sequence[OwnerReference] = ()) -> Fermat:
         return cls(metadata=ObjectMeta(name=name, namespace=namespace,
                                        owner_references=tuple(owners)),
                    spec=FermatSpec(number=number))
-
-    @property
-    def status_is_current(self) -> bool:
-        return self.status is not None and is_status_current(
-            self.metadata.generation, self.status.observed_generation)
 
 
 FERMAT_CRD = CRDSource(

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, ClassVar, Protocol, TypeVar
+from typing import Any, ClassVar, Protocol, Self, TypeVar
 
 from mathctl.resources.group import KindNames
 from mathctl.resources.wire import WireError, from_wire, to_wire, wire
@@ -107,3 +107,27 @@ def is_status_current(generation: int | None, observed_generation: int | None) -
     generation). An object never read from the server (no generation) is not current."""
     return generation is not None and observed_generation is not None and (
         observed_generation >= generation)
+
+
+class KindObject:
+    """The methods Number, Tuple and Fermat share; each is a frozen dataclass with
+    ``metadata``, ``spec`` and ``status`` fields that also inherits from this."""
+
+    KIND: ClassVar[KindNames]
+    metadata: ObjectMeta
+    status: Any
+
+    @classmethod
+    def from_dict(cls, body: Mapping[str, Any]) -> Self:
+        """Parse the dict the Kubernetes client returned (or loaded YAML)."""
+        return object_from_dict(cls, body)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The manifest, ready for ``create_namespaced_custom_object`` or ``yaml.dump``."""
+        return object_to_dict(self)
+
+    @property
+    def status_is_current(self) -> bool:
+        """The status describes the current spec (status.observedGeneration ≥ generation)."""
+        return self.status is not None and is_status_current(
+            self.metadata.generation, self.status.observed_generation)

@@ -7,20 +7,14 @@ Tuple controller (``tuples``) creates Numbers as its children. ``NUMBER_CRD`` is
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from mathctl.resources.conditions import Condition
 from mathctl.resources.crd import AGE, CRDSource, field_column
 from mathctl.resources.group import NUMBER, KindNames
-from mathctl.resources.meta import (
-    ObjectMeta,
-    OwnerReference,
-    is_status_current,
-    object_from_dict,
-    object_to_dict,
-)
+from mathctl.resources.meta import KindObject, ObjectMeta, OwnerReference
 from mathctl.resources.wire import wire
 
 CONDITIONS_DESCRIPTION = "Latest observations of the object's state; Ready is always set."
@@ -57,7 +51,7 @@ class NumberStatus:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Number:
+class Number(KindObject):
     """A Number object as the API server stores it."""
 
     KIND: ClassVar[KindNames] = NUMBER
@@ -67,25 +61,12 @@ class Number:
     status: NumberStatus | None = field(default=None, metadata=wire("status", "Observed state."))
 
     @classmethod
-    def from_dict(cls, body: Mapping[str, Any]) -> Number:
-        return object_from_dict(cls, body)
-
-    def to_dict(self) -> dict[str, Any]:
-        return object_to_dict(self)
-
-    @classmethod
     def new(cls, name: str, value: int, *, namespace: str | None = None,
             owners: Sequence[OwnerReference] = ()) -> Number:
         """A Number to create (no status; the server fills uid, generation, ...)."""
         return cls(metadata=ObjectMeta(name=name, namespace=namespace,
                                        owner_references=tuple(owners)),
                    spec=NumberSpec(value=value))
-
-    @property
-    def status_is_current(self) -> bool:
-        """The status describes the current spec (status.observedGeneration ≥ generation)."""
-        return self.status is not None and is_status_current(
-            self.metadata.generation, self.status.observed_generation)
 
 
 NUMBER_CRD = CRDSource(

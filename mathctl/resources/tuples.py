@@ -8,21 +8,15 @@ and reports ``allSquares`` once every child reports a current status. The Fermat
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from mathctl.resources.conditions import Condition
 from mathctl.resources.crd import AGE, CRDSource, field_column
 from mathctl.resources.group import TUPLE, KindNames
 from mathctl.resources.limits import MAX_TUPLE_NUMBERS
-from mathctl.resources.meta import (
-    ObjectMeta,
-    OwnerReference,
-    is_status_current,
-    object_from_dict,
-    object_to_dict,
-)
+from mathctl.resources.meta import KindObject, ObjectMeta, OwnerReference
 from mathctl.resources.numbers import conditions_field, observed_generation_field
 from mathctl.resources.wire import wire
 
@@ -51,7 +45,7 @@ class TupleStatus:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Tuple:
+class Tuple(KindObject):
     """A Tuple object as the API server stores it."""
 
     KIND: ClassVar[KindNames] = TUPLE
@@ -61,23 +55,11 @@ class Tuple:
     status: TupleStatus | None = field(default=None, metadata=wire("status", "Observed state."))
 
     @classmethod
-    def from_dict(cls, body: Mapping[str, Any]) -> Tuple:
-        return object_from_dict(cls, body)
-
-    def to_dict(self) -> dict[str, Any]:
-        return object_to_dict(self)
-
-    @classmethod
     def new(cls, name: str, numbers: Sequence[int], *, namespace: str | None = None,
             owners: Sequence[OwnerReference] = ()) -> Tuple:
         return cls(metadata=ObjectMeta(name=name, namespace=namespace,
                                        owner_references=tuple(owners)),
                    spec=TupleSpec(numbers=tuple(numbers)))
-
-    @property
-    def status_is_current(self) -> bool:
-        return self.status is not None and is_status_current(
-            self.metadata.generation, self.status.observed_generation)
 
 
 TUPLE_CRD = CRDSource(
