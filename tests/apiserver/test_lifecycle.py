@@ -1,0 +1,87 @@
+"""``mathctl up / down / status / reset`` in a private ``$MATHCTL_HOME``."""
+
+from __future__ import annotations
+
+import os
+import socket
+import stat
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from mathctl.apiserver import lifecycle
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def mathctl(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "MATHCTL_HOME": str(home)}
+    return subprocess.run([sys.executable, "-m", "mathctl", *args], env=env, text=True,
+                          capture_output=True, timeout=60)
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Iterator[Path]:
+    yield tmp_path
+    mathctl(tmp_path, "down", "--quiet")
+
+
+def test_up_status_down_reset(home: Path) -> None:
+    port = free_port()
+    up = mathctl(home, "up", "--port", str(port))
+    assert up.returncode == 0, up.stderr
+    assert f"https://127.0.0.1:{port}" in up.stdout
+    assert f"export KUBECONFIG={home / 'kubeconfig'}" in up.stdout
+    kubeconfig = home / "kubeconfig"
+    assert stat.S_IMODE(kubeconfig.stat().st_mode) == 0o600
+    assert stat.S_IMODE((home / "data" / "token").stat().st_mode) == 0o600
+    token = (home / "data" / "token").read_text().strip()
+    assert token not in up.stdout and token in kubeconfig.read_text()
+    assert "current-context: mathctl" in kubeconfig.read_text()
+
+    again = mathctl(home, "up", "--port", str(port))
+    assert again.returncode == 0 and "already runs" in again.stdout
+    status = mathctl(home, "status")
+    assert status.returncode == 0 and "runs" in status.stdout
+
+    assert "Stopped" in mathctl(home, "down").stdout
+    stopped = mathctl(home, "status")
+    assert stopped.returncode == 1 and "No embedded API server runs" in stopped.stdout
+    assert mathctl(home, "down", "--quiet").stdout == ""
+
+    assert mathctl(home, "reset").returncode == 0
+    assert not (home / "data").exists()
+
+
+def test_up_keeps_data_and_token_across_restarts(home: Path) -> None:
+    port = free_port()
+    assert mathctl(home, "up", "--port", str(port)).returncode == 0
+    token = (home / "data" / "token").read_text()
+    mathctl(home, "down")
+    assert mathctl(home, "up", "--port", str(port)).returncode == 0
+    assert (home / "data" / "token").read_text() == token
+
+
+def test_port_in_use_is_a_clear_error(home: Path) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        r = mathctl(home, "up", "--port", str(port))
+    assert r.returncode == 1
+    assert f"Port {port} on 127.0.0.1 is already in use" in r.stderr
+    assert f"mathctl up --port {port + 1}" in r.stderr
+
+
+def test_ensure_running_reuses_the_running_server(home: Path) -> None:
+    info, started = lifecycle.ensure_running(home, free_port())
+    assert started
+    again, started_again = lifecycle.ensure_running(home, free_port())
+    assert not started_again and again.pid == info.pid and again.port == info.port
