@@ -417,3 +417,47 @@ def bootstrap_objects() -> list[dict[str, Any]]:
         _cluster_binding("system:basic-user", [AUTHENTICATED]),
         _cluster_binding("system:public-info-viewer", [AUTHENTICATED, UNAUTHENTICATED]),
     ]
+
+
+# --- the audit line ------------------------------------------------------------------------
+
+AUDIT_LOGGER = "mathctl.apiserver.audit"
+_AUDIT_TAG = "audit "
+
+
+def audit_line(attrs: Attributes, allowed: bool) -> str:
+    """One log line per authorized request: ``audit {json}`` with the decision and attributes.
+
+    The server logs it (logger ``mathctl.apiserver.audit``, at INFO) for every request that is
+    not the admin's; :func:`parse_audit_lines` reads it back, so a recorded run of the operator
+    yields exactly the attributes RBAC judged.
+    """
+    record = {"decision": "allow" if allowed else "forbid", "user": attrs.user.name,
+              "uid": attrs.user.uid, "groups": list(attrs.user.groups), "verb": attrs.verb,
+              "resourceRequest": attrs.resource_request, "path": attrs.path,
+              "apiGroup": attrs.api_group, "apiVersion": attrs.api_version,
+              "namespace": attrs.namespace, "resource": attrs.resource,
+              "subresource": attrs.subresource, "name": attrs.name}
+    return _AUDIT_TAG + json.dumps(record, separators=(",", ":"))
+
+
+def parse_audit_lines(text: str) -> list[tuple[Attributes, bool]]:
+    """``(attributes, allowed)`` for every audit line in a server log (other lines skipped)."""
+    found = []
+    for line in text.splitlines():
+        at = line.find(_AUDIT_TAG + "{")
+        if at < 0:
+            continue
+        try:
+            record = json.loads(line[at + len(_AUDIT_TAG):])
+        except ValueError:
+            continue
+        user = UserInfo(record["user"], record.get("uid", ""),
+                        tuple(record.get("groups") or ()))
+        attrs = Attributes(user, record["verb"], record["resourceRequest"],
+                           path=record["path"], api_group=record["apiGroup"],
+                           api_version=record["apiVersion"], namespace=record["namespace"],
+                           resource=record["resource"], subresource=record["subresource"],
+                           name=record["name"])
+        found.append((attrs, record["decision"] == "allow"))
+    return found

@@ -296,3 +296,14 @@ def test_rules_for_lists_what_a_user_may_do() -> None:
                binding("RoleBinding", "b", "Role", "r", sa_subject(), namespace="ops"))
     assert rule in rbac.rules_for(p, SA, "ops")
     assert rule not in rbac.rules_for(p, SA, "")
+
+
+def test_audit_lines_round_trip_through_a_log() -> None:
+    a = attrs("PUT", f"{NUMBERS}/n1/status")
+    b = attrs("GET", "/apis")
+    log = "\n".join([
+        "2026-01-01 00:00:00 INFO mathctl.apiserver.access: 127.0.0.1 GET /apis",
+        "2026-01-01 00:00:00 INFO mathctl.apiserver.audit: " + rbac.audit_line(a, True),
+        "2026-01-01 00:00:00 INFO mathctl.apiserver.audit: " + rbac.audit_line(b, False),
+        "audit {not json"])
+    assert rbac.parse_audit_lines(log) == [(a, True), (b, False)]
