@@ -206,9 +206,16 @@ def running(where: Path | None = None) -> ServerInfo | None:
     return info
 
 
-def ensure_running(where: Path | None = None, port: int = DEFAULT_PORT) -> tuple[ServerInfo, bool]:
+def default_port() -> int:
+    """``$MATHCTL_PORT`` if set (0: any free port), else 6445."""
+    return int(os.environ.get("MATHCTL_PORT") or DEFAULT_PORT)
+
+
+def ensure_running(where: Path | None = None, port: int | None = None
+                   ) -> tuple[ServerInfo, bool]:
     """The running server of ``$MATHCTL_HOME``, started if needed; True if started now."""
     base = where or home()
+    port = default_port() if port is None else port
     info = running(base)
     if info is not None:
         return info, False
@@ -254,8 +261,8 @@ def _wait_gone(pid: int, timeout: float) -> bool:
 # -- the verbs ------------------------------------------------------------------------------
 
 def add_up_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--port", type=int, default=DEFAULT_PORT,
-                        help=f"port on 127.0.0.1 (default {DEFAULT_PORT})")
+    parser.add_argument("--port", type=int, default=None,
+                        help=f"port on 127.0.0.1 (default $MATHCTL_PORT or {DEFAULT_PORT})")
 
 
 def add_down_args(parser: argparse.ArgumentParser) -> None:
