@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from mathctl.apiserver import errors, meta
+from mathctl.apiserver import errors, meta, schema
 from mathctl.apiserver.conversion import to_storage, view, view_raw
 from mathctl.apiserver.registry import Registry, Resource
 from mathctl.apiserver.store import Entry, Store, encode
@@ -152,8 +152,8 @@ class Handlers:
                 # customResourceValidator.ValidateTypeMeta
                 raise errors.invalid(resource.group, resource.kind,
                                      (obj.get("metadata") or {}).get("name", ""),
-                                     [meta.invalid_cause("kind", kind,
-                                                         f"must be {resource.kind}")])
+                                     [schema.FieldError.make("FieldValueInvalid", "kind", kind,
+                                                             f"must be {resource.kind}").cause()])
             raise errors.bad_request(
                 f'{kind} in version "{resource.version}" cannot be handled as a '
                 f"{resource.kind}: no kind \"{kind}\" is registered for version "
@@ -181,8 +181,6 @@ class Handlers:
         """Prune, default and validate a custom resource; returns ``Warning`` texts."""
         if not resource.is_custom or not resource.schema:
             return []
-        from mathctl.apiserver import schema  # the schema engine (its own module)
-
         name = obj.get("metadata", {}).get("name", "")
         unknown = schema.prune(resource.schema, obj)
         warnings: list[str] = []
@@ -251,8 +249,6 @@ class Handlers:
         if not md.get("name") and md.get("generateName"):
             md["name"] = meta.generate_name(md["generateName"])
         name = md.get("name") or ""
-        from mathctl.apiserver import schema
-
         name_rule = (schema.name_is_dns_label if resource.name_rule == "label"
                      else schema.name_is_dns_subdomain)
         problems = schema.validate_object_meta(md, namespaced=None, name_fn=name_rule)
@@ -392,9 +388,11 @@ class Handlers:
             md["resourceVersion"] = old_md["resourceVersion"]
             if resource.tracks_generation:
                 md["generation"] = old_md.get("generation", 1)
-            from mathctl.apiserver import schema
-
-            problems = schema.validate_object_meta_update(md, old_md)
+            name_rule = (schema.name_is_dns_label if resource.name_rule == "label"
+                         else schema.name_is_dns_subdomain)
+            problems = schema.validate_object_meta_update(md, old_md) + [
+                p for p in schema.validate_object_meta(md, name_fn=name_rule)
+                if not p.field.startswith(("metadata.name", "metadata.generateName"))]
             if problems:
                 raise errors.invalid(resource.group, resource.kind, name,
                                      [p.cause() for p in problems])

@@ -1,30 +1,17 @@
-"""ObjectMeta rules shared by every resource: names, uids, timestamps, generation.
+"""ObjectMeta helpers shared by the verbs and the in-server controllers.
 
-Kept apart from the verb handlers so each rule is written once, in the words of
-``k8s.io/apimachinery/pkg/api/validation`` (its messages are what a learner would see from a
-real cluster when a name is wrong).
+Timestamps as ``metav1.Time`` prints them, uids, ``generateName`` suffixes as kube's name
+generator makes them, and what ``metadata.generation`` tracks. (The
+validation of names, labels and the like is ``schema.validate_object_meta``.)
 """
 
 from __future__ import annotations
 
 import random
-import re
 import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-DNS1123_SUBDOMAIN = r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*"
-DNS1123_LABEL = r"[a-z0-9]([-a-z0-9]*[a-z0-9])?"
-_SUBDOMAIN = re.compile(DNS1123_SUBDOMAIN)
-_LABEL = re.compile(DNS1123_LABEL)
-SUBDOMAIN_MESSAGE = (
-    "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or "
-    "'.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used "
-    f"for validation is '{DNS1123_SUBDOMAIN}')")
-LABEL_MESSAGE = (
-    "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and "
-    "must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used "
-    f"for validation is '{DNS1123_LABEL}')")
 # names.SimpleNameGenerator: 5 characters from an alphabet without vowels or look-alikes.
 _ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
 
@@ -40,40 +27,6 @@ def new_uid() -> str:
 
 def generate_name(prefix: str) -> str:
     return prefix + "".join(random.choices(_ALPHABET, k=5))
-
-
-def quote(value: Any) -> str:
-    """A value the way ``field.Invalid`` prints it (Go's %q for strings)."""
-    if isinstance(value, str):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-def cause(reason: str, field: str, message: str) -> dict[str, str]:
-    return {"reason": reason, "message": message, "field": field}
-
-
-def invalid_cause(field: str, value: Any, detail: str) -> dict[str, str]:
-    return cause("FieldValueInvalid", field, f"Invalid value: {quote(value)}: {detail}")
-
-
-def name_errors(name: str, rule: str, field: str = "metadata.name") -> list[dict[str, str]]:
-    """Causes for a name that is not a DNS-1123 subdomain (or label, for namespaces)."""
-    if rule == "label":
-        errors = []
-        if len(name) > 63:
-            errors.append(invalid_cause(field, name, "must be no more than 63 characters"))
-        if not _LABEL.fullmatch(name):
-            errors.append(invalid_cause(field, name, LABEL_MESSAGE))
-        return errors
-    errors = []
-    if len(name) > 253:
-        errors.append(invalid_cause(field, name, "must be no more than 253 characters"))
-    if not _SUBDOMAIN.fullmatch(name):
-        errors.append(invalid_cause(field, name, SUBDOMAIN_MESSAGE))
-    return errors
 
 
 def spec_of(obj: dict[str, Any], with_status: bool) -> dict[str, Any]:

@@ -62,10 +62,6 @@ class Resource:
     def list_kind(self) -> str:
         return f"{self.kind}List"
 
-    @property
-    def group_version(self) -> tuple[str, str]:
-        return (self.group, self.version)
-
     def storage_version_hash(self) -> str:
         digest = hashlib.sha256(f"{self.group}/{self.version}/{self.kind}".encode()).digest()
         return base64.b64encode(digest[:8]).decode()
@@ -212,9 +208,6 @@ class Registry:
         # Events are stored as core/v1, not as events.k8s.io/v1.
         return next((r for r in served if r.group != "events.k8s.io"),
                     served[0] if served else None)
-
-    def all(self) -> list[Resource]:
-        return list(self._by_gvr.values())
 
 
 def _version_priority(version: str) -> tuple[int, int, int]:

@@ -138,13 +138,6 @@ class Store:
     def count(self, storage: str) -> int:
         return sum(len(b) for b in self._objects.get(storage, {}).values())
 
-    def namespaces_used(self) -> Iterator[tuple[str, str]]:
-        """(storage, namespace) pairs that hold at least one object."""
-        for storage, spaces in self._objects.items():
-            for namespace, bucket in spaces.items():
-                if bucket and namespace:
-                    yield storage, namespace
-
     # -- writes --------------------------------------------------------------------------
 
     def put(self, storage: str, obj: dict[str, Any]) -> Entry:

@@ -353,3 +353,11 @@ def test_label_selector(http: Http, ns_path: str) -> None:
     assert names == ["l1"]
     by_field = http.get(f"{ns_path}/numbers?fieldSelector=metadata.name%3Dl2").json()["items"]
     assert [i["metadata"]["name"] for i in by_field] == ["l2"]
+
+
+def test_update_validates_labels(http: Http, ns_path: str) -> None:
+    http.post(f"{ns_path}/numbers", number("lab")).raise_for_status()
+    r = http.patch(f"{ns_path}/numbers/lab", {"metadata": {"labels": {"bad key!": "x"}}})
+    code, reason, message = status_of(r)
+    assert (code, reason) == (422, "Invalid")
+    assert 'metadata.labels: Invalid value: "bad key!"' in message
