@@ -22,6 +22,7 @@ from mathctl.apiserver.store import Entry, Store, encode
 
 ORPHAN = "orphan"
 FOREGROUND = "foregroundDeletion"
+NAME_LABEL = "kubernetes.io/metadata.name"
 SYSTEM_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
 MERGE_PATCH = "application/merge-patch+json"
 JSON_PATCH = "application/json-patch+json"
@@ -281,6 +282,8 @@ class Handlers:
         if resource.plural == "namespaces" and not resource.group:
             obj["spec"] = {"finalizers": ["kubernetes"]}
             obj["status"] = {"phase": "Active"}
+            # namespace strategy: the immutable label kubernetes.io/metadata.name (GA in 1.22)
+            md.setdefault("labels", {})[NAME_LABEL] = name
         warnings = self._schema_checks(resource, obj, options)
         self._validate(resource, obj)
         stored = self._put(resource, obj, options)
@@ -398,6 +401,8 @@ class Handlers:
                                      [p.cause() for p in problems])
             md.pop("selfLink", None)
             md.pop("managedFields", None)
+            if resource.plural == "namespaces" and not resource.group:
+                md.setdefault("labels", {})[NAME_LABEL] = name
             if resource.tracks_generation:
                 if meta.spec_of(new, resource.has_status) != meta.spec_of(old, resource.has_status):
                     md["generation"] += 1

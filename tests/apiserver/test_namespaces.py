@@ -14,6 +14,7 @@ def test_system_namespaces_exist(http: Http, name: str) -> None:
     body = http.get(f"/api/v1/namespaces/{name}").json()
     assert body["status"] == {"phase": "Active"}
     assert body["spec"] == {"finalizers": ["kubernetes"]}
+    assert body["metadata"]["labels"] == {"kubernetes.io/metadata.name": name}
 
 
 @pytest.mark.usefixtures("crds")
