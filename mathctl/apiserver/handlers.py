@@ -403,13 +403,16 @@ class Handlers:
             md.pop("managedFields", None)
             if resource.plural == "namespaces" and not resource.group:
                 md.setdefault("labels", {})[NAME_LABEL] = name
+        # Decoding prunes and defaults before the strategy compares specs (so a pruned
+        # unknown field does not bump generation), then the result is validated.
+        warnings = self._schema_checks(resource, new, options, subresource)
+        if subresource != "status":
             if resource.tracks_generation:
                 if meta.spec_of(new, resource.has_status) != meta.spec_of(old, resource.has_status):
                     md["generation"] += 1
             else:
                 md.pop("generation", None)
         new["metadata"]["resourceVersion"] = old_md["resourceVersion"]
-        warnings = self._schema_checks(resource, new, options, subresource)
         self._validate(resource, new)
         if new == old:
             # A write that changes nothing is not written: same resourceVersion, no event.

@@ -361,3 +361,10 @@ def test_update_validates_labels(http: Http, ns_path: str) -> None:
     code, reason, message = status_of(r)
     assert (code, reason) == (422, "Invalid")
     assert 'metadata.labels: Invalid value: "bad key!"' in message
+
+
+def test_pruned_unknown_field_does_not_bump_generation(http: Http, ns_path: str) -> None:
+    http.post(f"{ns_path}/numbers", number("pr", 1)).raise_for_status()
+    r = http.patch(f"{ns_path}/numbers/pr", {"spec": {"unknown": 1}})
+    assert r.status_code == 200 and r.json()["metadata"]["generation"] == 1
+    assert r.json()["spec"] == {"value": 1}
