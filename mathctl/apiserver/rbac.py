@@ -35,6 +35,9 @@ AUTHENTICATED = "system:authenticated"
 UNAUTHENTICATED = "system:unauthenticated"
 SERVICE_ACCOUNT_PREFIX = "system:serviceaccount:"
 SERVICE_ACCOUNTS_GROUP = "system:serviceaccounts"
+STORAGES = tuple(f"{RBAC_GROUP}/{plural}" for plural in
+                 ("clusterroles", "clusterrolebindings", "roles", "rolebindings"))
+"""Where the embedded server's store keeps the RBAC objects (``<group>/<plural>``)."""
 
 _API_PREFIXES = ("api", "apis")
 _GROUPLESS_PREFIXES = ("api",)
@@ -151,6 +154,14 @@ def _name_from_field_selector(selector: str) -> str:
             if value not in (".", "..") and "/" not in value and "%" not in value:
                 return value
     return ""
+
+
+def name_is_path_segment(name: str, prefix: bool) -> list[str]:
+    """``ValidateRBACName``: RBAC object names need only be safe as one URL path segment
+    (``system:discovery`` is fine), as ``path.ValidatePathSegmentName`` checks."""
+    problems = [] if prefix or name not in (".", "..") else [f"may not be '{name}'"]
+    problems += [f"may not contain '{c}'" for c in ("/", "%") if c in name]
+    return problems
 
 
 # --- the policy --------------------------------------------------------------------------

@@ -321,7 +321,8 @@ def exercise_samples(api: Any, namespace: str = SAMPLE_NAMESPACE, timeout: float
 
     Every controller path that touches the API is taken: Numbers get a status; a Tuple creates
     its Numbers; shrinking it deletes one; a Number edited by hand is put back (update);
-    a Number deleted by hand is re-created; a Fermat creates its Tuples and finds 13 = 2² + 3².
+    a Number deleted by hand is re-created; a Fermat creates its Tuples and finds 13 = 2² + 3²;
+    a Tuple edited by hand is put back; a smaller Fermat number deletes Tuples.
     """
     from kubernetes import client
 
@@ -378,6 +379,19 @@ def exercise_samples(api: Any, namespace: str = SAMPLE_NAMESPACE, timeout: float
     create("fermats", sample("fermat-13.yaml"))
     seen["thirteen"] = settle("fermats", "thirteen", "Fermat thirteen to find its pair",
                               lambda o: o["status"].get("twoSquaresFound") is True)
+    # the same for the Fermat's children: a Tuple edited by hand is put back …
+    custom.patch_namespaced_custom_object(GROUP, VERSION, namespace, "tuples", "thirteen-0",
+                                          {"spec": {"numbers": [5, 8]}})
+    wait_for(lambda: (get("tuples", "thirteen-0") or {}).get("spec", {}).get("numbers")
+             == [0, 13], timeout=timeout, interval=0.1,
+             what="the operator to put Tuple thirteen-0 back to [0, 13]")
+    # … and a smaller number deletes the Tuples no longer wanted (5: [0, 5], [1, 4], [2, 3])
+    custom.patch_namespaced_custom_object(GROUP, VERSION, namespace, "fermats", "thirteen",
+                                          {"spec": {"number": 5}})
+    wait_for(lambda: get("tuples", "thirteen-3") is None, timeout=timeout, interval=0.1,
+             what="the operator to delete Tuple thirteen-3 after the Fermat's number shrank")
+    seen["five"] = settle("fermats", "thirteen", "Fermat thirteen (now 5) to find 5 = 1 + 4",
+                          lambda o: o["status"].get("pairs") == [{"a": 1, "b": 2}])
     seen["squares"] = settle("tuples", "squares", "Tuple squares to settle again",
                              lambda o: o["status"].get("allSquares") is True)
     return seen

@@ -102,7 +102,7 @@ def test_deployment_is_small_and_locked_down() -> None:
     assert security["allowPrivilegeEscalation"] is False
     assert security["capabilities"] == {"drop": ["ALL"]}
     requests, limits = container["resources"]["requests"], container["resources"]["limits"]
-    assert requests == {"cpu": "10m", "memory": "64Mi"}
+    assert requests == {"cpu": "10m", "memory": "80Mi"}
     assert set(limits) == {"cpu", "memory"}
     assert container["livenessProbe"]["httpGet"]["path"] == "/healthz"
     assert container["imagePullPolicy"] == "IfNotPresent"
