@@ -13,12 +13,22 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mathctl.apiserver import errors, meta, schema
+from mathctl.apiserver import errors, meta
 from mathctl.apiserver.conversion import to_storage, view, view_raw
 from mathctl.apiserver.registry import Registry, Resource
 from mathctl.apiserver.store import Entry, Store, encode
+
+if TYPE_CHECKING:
+    from types import ModuleType
+
+
+def _schema() -> ModuleType:
+    """The schema engine, imported on first use: it is large and a restart needs it not."""
+    from mathctl.apiserver import schema
+
+    return schema
 
 ORPHAN = "orphan"
 FOREGROUND = "foregroundDeletion"
@@ -153,8 +163,9 @@ class Handlers:
                 # customResourceValidator.ValidateTypeMeta
                 raise errors.invalid(resource.group, resource.kind,
                                      (obj.get("metadata") or {}).get("name", ""),
-                                     [schema.FieldError.make("FieldValueInvalid", "kind", kind,
-                                                             f"must be {resource.kind}").cause()])
+                                     [_schema().FieldError.make(
+                                         "FieldValueInvalid", "kind", kind,
+                                         f"must be {resource.kind}").cause()])
             raise errors.bad_request(
                 f'{kind} in version "{resource.version}" cannot be handled as a '
                 f"{resource.kind}: no kind \"{kind}\" is registered for version "
@@ -182,6 +193,7 @@ class Handlers:
         """Prune, default and validate a custom resource; returns ``Warning`` texts."""
         if not resource.is_custom or not resource.schema:
             return []
+        schema = _schema()
         name = obj.get("metadata", {}).get("name", "")
         unknown = schema.prune(resource.schema, obj)
         warnings: list[str] = []
@@ -250,9 +262,9 @@ class Handlers:
         if not md.get("name") and md.get("generateName"):
             md["name"] = meta.generate_name(md["generateName"])
         name = md.get("name") or ""
-        name_rule = (schema.name_is_dns_label if resource.name_rule == "label"
-                     else schema.name_is_dns_subdomain)
-        problems = schema.validate_object_meta(md, namespaced=None, name_fn=name_rule)
+        name_rule = (_schema().name_is_dns_label if resource.name_rule == "label"
+                     else _schema().name_is_dns_subdomain)
+        problems = _schema().validate_object_meta(md, namespaced=None, name_fn=name_rule)
         if problems:
             raise errors.invalid(resource.group, resource.kind, name,
                                  [p.cause() for p in problems])
@@ -391,10 +403,10 @@ class Handlers:
             md["resourceVersion"] = old_md["resourceVersion"]
             if resource.tracks_generation:
                 md["generation"] = old_md.get("generation", 1)
-            name_rule = (schema.name_is_dns_label if resource.name_rule == "label"
-                         else schema.name_is_dns_subdomain)
-            problems = schema.validate_object_meta_update(md, old_md) + [
-                p for p in schema.validate_object_meta(md, name_fn=name_rule)
+            name_rule = (_schema().name_is_dns_label if resource.name_rule == "label"
+                         else _schema().name_is_dns_subdomain)
+            problems = _schema().validate_object_meta_update(md, old_md) + [
+                p for p in _schema().validate_object_meta(md, name_fn=name_rule)
                 if not p.field.startswith(("metadata.name", "metadata.generateName"))]
             if problems:
                 raise errors.invalid(resource.group, resource.kind, name,
