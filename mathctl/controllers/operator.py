@@ -30,6 +30,10 @@ kopf settings tuned here (see :func:`configure_settings`) and why:
   retried) in a minute rather than five.
 - ``peering.standalone = True`` — no peering objects to look for: one operator per scope (the
   notebook runner enforces it in a process).
+- ``scanning.disabled = True`` — kopf discovers the three kinds once at start instead of
+  watching every CRD and namespace cluster-wide: a learner whose RBAC covers only their own
+  namespace can still run it, and the runner checks that the CRDs are served before it starts
+  (kopf would otherwise wait for them without a word).
 - ``persistence`` stays at kopf's defaults but is never used: with only ``on.event`` handlers
   kopf has no progress or diff-base to store. The integration tests check that no object ever
   gets a kopf annotation or finalizer.
@@ -56,6 +60,7 @@ def configure_settings(settings: kopf.OperatorSettings, *, embedded_in_process: 
     """Apply mathctl's kopf settings (listed in the module docstring) to ``settings``."""
     settings.posting.enabled = False
     settings.peering.standalone = True
+    settings.scanning.disabled = True
     settings.watching.server_timeout = 300
     settings.watching.client_timeout = 330
     settings.watching.connect_timeout = 10

@@ -36,13 +36,17 @@ from types import FrameType, TracebackType
 from typing import TYPE_CHECKING, Any, TextIO
 
 import kopf
-from kubernetes.client import ApiClient, Configuration
+from kubernetes.client import ApiClient, Configuration, CustomObjectsApi
+from kubernetes.client.exceptions import ApiException
 
 from mathctl.controllers.credentials import login_from
 from mathctl.controllers.dispatcher import Dispatcher, Key, Stats
 from mathctl.controllers.logbuffer import LogBuffer
+from mathctl.controllers.objects import describe_error
 from mathctl.controllers.operator import build_registry, configure_settings
 from mathctl.controllers.outcome import Outcome
+from mathctl.controllers.reconcile import KINDS
+from mathctl.resources.group import GROUP, VERSION
 
 if TYPE_CHECKING:
     from mathctl.cluster import Cluster
@@ -118,6 +122,7 @@ class Operator:
         """Start the operator and wait until kopf reports it ready; returns ``self``."""
         if self.running:
             return self
+        self._preflight()
         self._stop_others()
         self._attach_logging()
         self._stop_flag = threading.Event()
@@ -142,7 +147,10 @@ class Operator:
         return self
 
     def stop(self, timeout: float = 15.0) -> None:
-        """Stop the operator and wait for its thread to end. Safe to call twice."""
+        """Stop the operator and wait for its thread to end. Safe to call twice.
+
+        Stopping within a moment of starting can take kopf up to 5 s: it gives its first
+        discovery requests that long to finish before it cancels them."""
         thread = self._thread
         if thread is not None:
             self._stop_flag.set()
@@ -194,6 +202,34 @@ class Operator:
         s = self.stats
         return (f"<Operator {state}: {self.scope} on {self.configuration.host}; "
                 f"{s.reconciles} reconciles, {s.writes} writes, {s.errors} errors>")
+
+    def _preflight(self) -> None:
+        """Fail now, with the fix, if nothing answers or the CRDs are missing — kopf itself
+        would wait silently for both."""
+        api = ApiClient(configuration=self.configuration)
+        try:
+            found = CustomObjectsApi(api).get_api_resources(GROUP, VERSION, _request_timeout=10)
+        except ApiException as exc:
+            if exc.status != 404:
+                raise OperatorError(f"The cluster at {self.configuration.host} refused the "
+                                    f"discovery request: {describe_error(exc)}") from None
+            found = None
+        except Exception as exc:  # connection refused, TLS, DNS: the cluster is not there
+            raise OperatorError(
+                f"No cluster answers at {self.configuration.host} ({type(exc).__name__}). "
+                "Start the embedded one with `mathctl up` (check with `mathctl status`), or "
+                "point MATHCTL_CLUSTER/KUBECONFIG at a running cluster.") from None
+        finally:
+            api.close()
+        served = {r.name for r in (found.resources if found else ())}
+        missing = [k.names.plural for k in KINDS if k.names.plural not in served]
+        if missing:
+            raise OperatorError(
+                f"The cluster at {self.configuration.host} does not serve "
+                f"{', '.join(missing)}.{GROUP}: the mathctl CRDs are not installed. Install "
+                "them with `kubectl apply -f crds/` or, from Python, "
+                "`mathctl.notebook.crds.apply_crds(mathctl.cluster.connect())`, then start "
+                "the operator again.")
 
     # --- the operator thread ---------------------------------------------------------------------
 
