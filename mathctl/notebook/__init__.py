@@ -2,13 +2,16 @@
 
 A small, curated surface so the notebooks stay thin — they explain, call these, and show:
 
-- ``connect()``, ``wait_for()``        — the cluster (embedded or minikube) and waiting on it
-- ``workshop_namespace()``            — the learner's own namespace, created if missing
+- ``connect()``, ``wait_for()``, ``wait_settled()`` — the cluster (embedded or minikube), and
+  waiting on it (for a condition; for the controllers to finish)
+- ``workshop_namespace()``, ``clean_namespace()`` — the learner's own namespace
 - ``apply_crds()``                    — install the Number/Tuple/Fermat CRDs from ``crds/``
 - ``Operator``                        — the controllers in a background thread of the kernel
 - ``show_source()``, ``show_file()``  — the package's real code and files, highlighted
 - ``show_tables()``, ``show_tree()``, ``live_view()`` — the resources, once or live
+- ``kubectl()``, ``describe_error()`` — the same API through kubectl; an API error in words
 - ``checks``                          — ``checks.check_<thing>(your_function)`` after exercises
+- ``score_predictions()``             — stage 40: your predictions against what happened
 
 Importing it inside IPython also registers ``%solution <name>``, which replaces the current cell
 with the solution of an exercise (see ``mathctl.notebook.magic``).
@@ -27,13 +30,17 @@ _EXPORTS = {
     "checks": "mathctl.notebook.checks:",
     "clean_namespace": "mathctl.notebook.namespace:clean_namespace",
     "connect": "mathctl.cluster:connect",
+    "describe_error": "mathctl.controllers.objects:describe_error",
+    "kubectl": "mathctl.notebook.kubectl:kubectl",
     "live_view": "mathctl.views.live:live_view",
     "show_file": "mathctl.notebook.source:show_file",
     "show_source": "mathctl.notebook.source:show_source",
     "show_tables": "mathctl.views.show:show_tables",
     "show_tree": "mathctl.views.show:show_tree",
+    "score_predictions": "mathctl.notebook.predictions:score_predictions",
     "stop_live_views": "mathctl.views.live:stop_live_views",
     "wait_for": "mathctl.cluster:wait_for",
+    "wait_settled": "mathctl.notebook.settle:wait_settled",
     "workshop_namespace": "mathctl.notebook.namespace:workshop_namespace",
 }
 __all__ = sorted(_EXPORTS)

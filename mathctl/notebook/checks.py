@@ -8,7 +8,8 @@ cluster checks (``checks_cluster``, re-exported here) run the learner's code aga
 cluster.
 
 Stages: 10 ``namespace_names``; 20 ``number_manifest``; 30 ``fizzbuzz``, ``is_square``,
-``number_status``; 50 ``tuple_children``; 60 ``fermat_children``; 70 ``reconcile_number``.
+``number_status``; 40 ``predictions``; 50 ``tuple_children``, ``plan_children``; 60
+``fermat_children``; 70 ``reconcile_number``.
 """
 
 from __future__ import annotations
@@ -17,19 +18,20 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from mathctl.core import fizzbuzz, is_square
-from mathctl.core.desired import fermat_children, number_status, tuple_children
+from mathctl.core.desired import diff_children, fermat_children, number_status, tuple_children
 from mathctl.notebook.checking import Hint, call, check, described, require_callable, short
 from mathctl.notebook.checks_cluster import (
     check_namespace_names,
     check_number_manifest,
     check_reconcile_number,
 )
+from mathctl.notebook.predictions import check_predictions
 from mathctl.resources.wire import to_wire
 
 __all__ = [
     "check_fermat_children", "check_fizzbuzz", "check_is_square", "check_namespace_names",
-    "check_number_manifest", "check_number_status", "check_reconcile_number",
-    "check_tuple_children",
+    "check_number_manifest", "check_number_status", "check_plan_children", "check_predictions",
+    "check_reconcile_number", "check_tuple_children",
 ]
 
 # --- stage 30: the pure pieces of the Number controller ------------------------------------
@@ -186,6 +188,48 @@ def check_tuple_children(fn: Callable[[str, list[int]], Any]) -> str:
                 raise Hint(f"{where}: child {w_name!r} has value {short(g_value)}, "
                            f"expected {w_value}.")
     return f"names and values right for all {len(TUPLE_CASES)} Tuples, duplicates included."
+
+
+PLAN_CASES: tuple[tuple[str, dict[str, int], dict[str, int]], ...] = (
+    ("nothing there yet", {"t-0": 3, "t-1": 4}, {}),
+    ("already right", {"t-0": 3, "t-1": 4}, {"t-0": 3, "t-1": 4}),
+    ("one child deleted by hand", {"t-0": 3, "t-1": 4, "t-2": 5}, {"t-0": 3, "t-2": 5}),
+    ("one child edited by hand", {"t-0": 3, "t-1": 4}, {"t-0": 3, "t-1": 8}),
+    ("the spec got shorter", {"t-0": 3}, {"t-0": 3, "t-1": 4, "t-2": 5}),
+    ("everything at once", {"t-0": 9, "t-1": 4, "t-3": 1}, {"t-0": 3, "t-1": 4, "t-2": 5}),
+)
+
+
+def _names(value: Any, where: str, what: str) -> list[str]:
+    if isinstance(value, str) or not isinstance(value, Sequence | set | frozenset):
+        raise Hint(f"{where}: the {what} part is {described(value)}; give a list of names.")
+    return sorted(str(v[0]) if isinstance(v, tuple) else str(v) for v in value)
+
+
+@check("plan_children")
+def check_plan_children(fn: Callable[[dict[str, int], dict[str, int]], Any]) -> str:
+    """Observe → Diff: which children to create, update and delete."""
+    require_callable(fn, "plan_children")
+    todo = "return (names to create, names to update, names to delete)"
+    for title, desired, observed in PLAN_CASES:
+        where = f"plan_children({desired}, {observed}) [{title}]"
+        got = call(fn, (dict(desired), dict(observed)), name="plan_children", todo=todo)
+        if not isinstance(got, Sequence) or isinstance(got, str) or len(got) != 3:
+            raise Hint(f"{where} returned {described(got)}; return three lists: "
+                       "(to_create, to_update, to_delete).")
+        want = diff_children(desired, observed)
+        expected = {"create": sorted(n for n, _ in want.create),
+                    "update": sorted(n for n, _ in want.update),
+                    "delete": sorted(want.delete)}
+        for (what, names), value in zip(expected.items(), got, strict=True):
+            found = _names(value, where, what)
+            if found != names:
+                why = {"create": "wanted but not observed",
+                       "update": "observed with a different value than wanted",
+                       "delete": "observed but not wanted"}[what]
+                raise Hint(f"{where}: to {what} you said {found}, expected {names} — the "
+                           f"children {why}.")
+    return f"right in all {len(PLAN_CASES)} situations, from an empty start to all at once."
 
 
 FERMAT_CASES = (("f", 13), ("sq", 25), ("zero", 0), ("one", 1), ("two", 2), ("f", 50))

@@ -43,7 +43,7 @@ def execute(path: Path, env: dict[str, str]) -> float:
     saved = dict(os.environ)
     os.environ.update(env)  # the kernel inherits this process's environment
     try:
-        NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3",
+        NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3", record_timing=False,
                        resources={"metadata": {"path": str(path.parent)}}).execute()
     finally:
         os.environ.clear()
@@ -67,6 +67,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     env.pop("KUBECONFIG", None)
     os.environ.pop("KUBECONFIG", None)
     try:
+        from mathctl.apiserver.lifecycle import ensure_running
+
+        ensure_running(Path(home), port=0)  # a free port: never collide with a running lab
         for path in paths:
             seconds = execute(path, env)
             print(f"{path.name:45} {seconds:6.1f} s", flush=True)

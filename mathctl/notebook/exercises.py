@@ -4,9 +4,9 @@
 between ``### BEGIN SOLUTION <name>: <what to write>`` and ``### END SOLUTION`` are the piece a
 learner writes; in ``notebooks/NN-*.ipynb`` (what learners open) they become a stub that says
 what to write and raises ``NotImplementedError``, so an unfilled notebook still runs top to
-bottom and its check cell answers with a hint. The outputs of the exercise cell and of the
-check cell after it are cleared (nbval then does not compare them); every other cell is copied
-as it is, outputs included.
+bottom and its check cell answers with a hint. The outputs of the exercise cell, and of every
+later cell that mentions the exercise's name (its check cell first), are cleared — nbval then
+does not compare them; every other cell is copied as it is, outputs included.
 
     python -m mathctl.notebook.exercises            # rewrite notebooks/ from solutions/
     python -m mathctl.notebook.exercises --check    # exit 1 if notebooks/ is out of date
@@ -137,13 +137,23 @@ def _clear(cell: NotebookNode) -> None:
 
 
 def exercise_notebook(solution: NotebookNode, where: str = "<notebook>") -> NotebookNode:
-    """Return the exercise notebook for one solution notebook (the argument is not changed)."""
+    """Return the exercise notebook for one solution notebook (the argument is not changed).
+
+    Besides the exercise cells, the outputs of every later cell that mentions an exercise's
+    name are cleared: what they show depends on the learner's code (a check, a score).
+    """
     nb = copy.deepcopy(solution)
     cells = nb.cells
+    learner_names: list[str] = []
     for index, cell in enumerate(cells):
-        if cell.cell_type != "code" or SOLUTION_TAG not in _tags(cell):
+        if cell.cell_type != "code":
+            continue
+        if SOLUTION_TAG not in _tags(cell):
+            if any(re.search(rf"\b{re.escape(name)}\b", cell.source) for name in learner_names):
+                _clear(cell)
             continue
         here = f"{where}, cell {index}"
+        learner_names += [m["name"] for _b, _e, m in _blocks_in(cell.source, here)]
         cell.source = _exercise_source(cell.source, here)
         cell.metadata["tags"] = [("exercise" if t == SOLUTION_TAG else t) for t in _tags(cell)]
         _clear(cell)
@@ -152,7 +162,6 @@ def exercise_notebook(solution: NotebookNode, where: str = "<notebook>") -> Note
             raise ExerciseError(f"{here}: the next code cell after a solution cell must call a "
                                 "checker (e.g. checks.check_fizzbuzz(fizzbuzz)) so the learner "
                                 "knows at once whether their code works.")
-        _clear(following)
     return nb
 
 

@@ -82,9 +82,17 @@ def clean_namespace(cluster: HasApiClient, namespace: str, timeout: float = 30.0
     api = client.CustomObjectsApi(cluster.api_client)
 
     def remaining() -> list[tuple[str, str]]:
-        return [(kind.plural, obj["metadata"]["name"]) for kind in KINDS
-                for obj in api.list_namespaced_custom_object(
-                    GROUP, VERSION, namespace, kind.plural).get("items", [])]
+        found = []
+        for kind in KINDS:
+            try:
+                items = api.list_namespaced_custom_object(GROUP, VERSION, namespace,
+                                                          kind.plural).get("items", [])
+            except ApiException as err:
+                if err.status != 404:  # 404: the CRD is not installed, so there are none
+                    raise
+                items = []
+            found += [(kind.plural, obj["metadata"]["name"]) for obj in items]
+        return found
 
     deleted = 0
     for plural, name in sorted(remaining(), key=lambda item: [k.plural for k in KINDS][::-1]

@@ -43,6 +43,7 @@ COLUMNS: dict[str, Sequence[Column]] = {
         ("NUMBER", lambda o: str(d.spec(o).get("number", ""))),
         ("FOUND", lambda o: d.yes_no(d.status(o).get("twoSquaresFound"))),
         ("PAIRS", lambda o: d.pairs_text(d.status(o).get("pairs"))),
+        ("AGREES", lambda o: d.yes_no(d.status(o).get("agrees"))),
         ("READY", d.ready_text),
         ("OBSERVED", d.observed_text),
     ),

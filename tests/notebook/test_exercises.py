@@ -41,6 +41,7 @@ def _solution_notebook() -> nbformat.NotebookNode:
         _executed(SOLUTION, "", tags=["solution"]),
         _executed("checks.check_fizzbuzz(fizzbuzz)", "✓ fizzbuzz: all right\n"),
         _executed("print('after')", "after\n"),
+        _executed("print(fizzbuzz(15))", "FizzBuzz\n"),
     ])
 
 
@@ -58,6 +59,7 @@ def test_solution_region_becomes_a_stub_and_exercise_outputs_are_cleared() -> No
         assert cleared.outputs == [] and cleared.execution_count is None
     assert exercise.cells[1].outputs == solution.cells[1].outputs  # other cells keep outputs
     assert exercise.cells[4].outputs[0].text == "after\n"
+    assert exercise.cells[5].outputs == []  # uses the learner's function: not compared
     assert solution.cells[2].source == SOLUTION  # the solution is not modified
     namespace: dict[str, object] = {}
     exec(cell.source, namespace)  # the stub defines the function; calling it raises

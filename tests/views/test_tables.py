@@ -33,9 +33,9 @@ def test_age_column_follows_kubectl_rounding() -> None:
     now = datetime(2024, 5, 1, 12, 3, 7, tzinfo=UTC)  # 187 s after CREATED
     text = render_text(kind_table(FERMAT, [fermat("f", 13, found=True, pairs=[[2, 3]])],
                                   now=now))
-    assert text.splitlines()[1].split() == ["NAME", "NUMBER", "FOUND", "PAIRS", "READY",
+    assert text.splitlines()[1].split() == ["NAME", "NUMBER", "FOUND", "PAIRS", "AGREES", "READY",
                                             "OBSERVED", "AGE"]
-    assert text.splitlines()[3].split() == ["f", "13", "yes", "2²+3²", "True", "1/1", "3m7s"]
+    assert text.splitlines()[3].split() == ["f", "13", "yes", "2²+3²", "…", "True", "1/1", "3m7s"]
 
 
 def test_tables_are_separated_by_a_blank_line_and_empty_kinds_by_none() -> None:
