@@ -93,18 +93,24 @@ class CrdController:
         self.registry = registry
         self.handlers = handlers
         self.queue: asyncio.Queue[str] = asyncio.Queue()
+        self.queued: set[str] = set()      # coalesces a burst of changes into one pass
         # CR storage key -> CRD name, for noticing when the last object of a dying CRD goes.
         self._storage_to_crd: dict[str, str] = {}
         for entry in store.list(CRD_STORAGE, ""):
             self._serve(entry.obj)
-            self.queue.put_nowait(entry.obj["metadata"]["name"])
+            self._enqueue(entry.obj["metadata"]["name"])
         store.listeners.append(self._on_change)
 
     def _on_change(self, change: Change) -> None:
         if change.storage == CRD_STORAGE:
-            self.queue.put_nowait(change.name)
+            self._enqueue(change.name)
         elif change.type == "DELETED" and change.storage in self._storage_to_crd:
-            self.queue.put_nowait(self._storage_to_crd[change.storage])
+            self._enqueue(self._storage_to_crd[change.storage])
+
+    def _enqueue(self, name: str) -> None:
+        if name not in self.queued:
+            self.queued.add(name)
+            self.queue.put_nowait(name)
 
     def _serve(self, crd: dict[str, Any]) -> None:
         name = crd["metadata"]["name"]
@@ -120,6 +126,7 @@ class CrdController:
     async def run(self) -> None:
         while True:
             name = await self.queue.get()
+            self.queued.discard(name)
             try:
                 self.reconcile(name)
             except Exception:  # a bug here must not stop the server

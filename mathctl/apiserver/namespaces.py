@@ -43,11 +43,12 @@ class NamespaceController:
         self.registry = registry
         self.handlers = handlers
         self.queue: asyncio.Queue[str] = asyncio.Queue()
+        self.queued: set[str] = set()      # coalesces a burst of changes into one pass
         self.terminating: set[str] = set()
         for entry in store.list("namespaces", ""):
             if entry.obj["metadata"].get("deletionTimestamp"):
                 self.terminating.add(entry.obj["metadata"]["name"])
-                self.queue.put_nowait(entry.obj["metadata"]["name"])
+                self._enqueue(entry.obj["metadata"]["name"])
         store.listeners.append(self._on_change)
 
     def _on_change(self, change: Change) -> None:
@@ -55,16 +56,22 @@ class NamespaceController:
             if change.type != "DELETED" and change.entry.obj["metadata"].get("deletionTimestamp"):
                 if change.name not in self.terminating:
                     self.terminating.add(change.name)
-                    self.queue.put_nowait(change.name)
+                    self._enqueue(change.name)
             elif change.type == "DELETED":
                 self.terminating.discard(change.name)
         elif change.namespace in self.terminating and (
                 change.type == "DELETED" or change.entry.obj["metadata"].get("deletionTimestamp")):
-            self.queue.put_nowait(change.namespace)
+            self._enqueue(change.namespace)
+
+    def _enqueue(self, name: str) -> None:
+        if name not in self.queued:
+            self.queued.add(name)
+            self.queue.put_nowait(name)
 
     async def run(self) -> None:
         while True:
             name = await self.queue.get()
+            self.queued.discard(name)
             try:
                 self.reconcile(name)
             except Exception:  # a bug here must not stop the server
@@ -76,9 +83,7 @@ class NamespaceController:
             return
         remaining: dict[str, int] = {}
         finalizers: dict[str, int] = {}
-        for (storage, namespace, obj_name), entry in list(self.store.items()):
-            if namespace != name:
-                continue
+        for (storage, namespace, obj_name), entry in self.store.in_namespace(name):
             resource = self.registry.for_storage(storage)
             md = entry.obj["metadata"]
             if resource is None:   # its CRD is gone: nothing serves it any more

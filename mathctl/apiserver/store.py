@@ -135,6 +135,12 @@ class Store:
                 for name, entry in list(bucket.items()):
                     yield (storage, namespace, name), entry
 
+    def in_namespace(self, namespace: str) -> list[tuple[tuple[str, str, str], Entry]]:
+        """Every object in one namespace, of any resource."""
+        return [((storage, namespace, name), entry)
+                for storage, spaces in self._objects.items()
+                for name, entry in (spaces.get(namespace) or {}).items()]
+
     def count(self, storage: str) -> int:
         return sum(len(b) for b in self._objects.get(storage, {}).values())
 
