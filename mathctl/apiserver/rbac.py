@@ -27,6 +27,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from mathctl.apiserver import errors
 from mathctl.apiserver.errors import ApiError
 
 RBAC_GROUP = "rbac.authorization.k8s.io"
@@ -363,21 +364,9 @@ def forbidden(attrs: Attributes, reason: str = "") -> ApiError:
     message = message.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     if reason:
         message = f"{message}: {reason}"
-    group, resource, name = attrs.api_group, attrs.resource, attrs.name
-    if not group and not resource:
-        text = f"forbidden: {message}"
-    else:
-        qualified = f"{resource}.{group}" if group else resource
-        text = (f"{qualified} {_go_quote(name)} is forbidden: {message}" if name
-                else f"{qualified} is forbidden: {message}")
-    details: dict[str, Any] = {}
-    if name:
-        details["name"] = name
-    if group:
-        details["group"] = group
-    if resource:
-        details["kind"] = resource
-    return ApiError(403, "Forbidden", text, details)
+    if not attrs.api_group and not attrs.resource:
+        return ApiError(403, "Forbidden", f"forbidden: {message}", {})
+    return errors.forbidden(attrs.api_group, attrs.resource, attrs.name, message)
 
 
 # --- kube's bootstrap policy (the part a client needs) ---------------------------------------

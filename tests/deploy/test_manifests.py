@@ -8,8 +8,6 @@ with ``kubectl kustomize`` when kubectl is installed.
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +18,9 @@ import yaml
 from mathctl.deploy import install
 from mathctl.deploy.podrun import find, install_documents
 
-KUBECTL = shutil.which("kubectl")
+from . import kustomize
+from .kustomize import needs_kubectl
+
 # The embedded server speaks v1.28; minikube and current clusters are newer.
 VERSIONS = ["1.28", kubernetes_validate.latest_version()]
 OVERLAYS = sorted(p.parent for p in (install.DEPLOY / "overlays").glob("*/kustomization.yaml"))
@@ -59,21 +59,17 @@ def test_validation_is_strict_enough_to_catch_a_typo() -> None:
 
 
 @pytest.mark.kubectl
-@pytest.mark.skipif(KUBECTL is None, reason="kubectl is not installed")
+@needs_kubectl
 @pytest.mark.parametrize("overlay", OVERLAYS, ids=lambda p: p.name)
 @pytest.mark.parametrize("version", VERSIONS)
 def test_overlays_build_and_validate(overlay: Path, version: str) -> None:
-    built = subprocess.run([str(KUBECTL), "kustomize", str(overlay)], check=True,
-                           capture_output=True, text=True).stdout
-    validate_all(install.documents(built), version)
+    validate_all(kustomize.build(overlay), version)
 
 
 @pytest.mark.kubectl
-@pytest.mark.skipif(KUBECTL is None, reason="kubectl is not installed")
+@needs_kubectl
 def test_workshop_overlay_sets_image_namespace_resync_and_binds_only_there() -> None:
-    built = install.documents(subprocess.run(
-        [str(KUBECTL), "kustomize", str(install.DEPLOY / "overlays" / "workshop")],
-        check=True, capture_output=True, text=True).stdout)
+    built = kustomize.build(install.DEPLOY / "overlays" / "workshop")
     container = find(built, "Deployment")["spec"]["template"]["spec"]["containers"][0]
     assert container["image"] == "mathctl:dev"
     assert container["args"] == ["--namespace=default"]
