@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from mathctl.cluster import EMBEDDED, Cluster, connect, wait_for
+from mathctl.cluster import EMBEDDED, Cluster, connect
 
 ROOT = Path(__file__).resolve().parent.parent
 CRD_DIR = ROOT / "crds"
@@ -63,34 +63,8 @@ def namespace(api_client) -> Iterator[str]:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="session")
-def crds(api_client) -> list[str]:  # type: ignore[no-untyped-def]
+def crds(cluster: Cluster) -> list[str]:
     """Every CRD in ``crds/*.yaml`` applied (created or replaced) and Established."""
-    import yaml
-    from kubernetes import client
-    from kubernetes.client.exceptions import ApiException
+    from mathctl.notebook.crds import apply_crds
 
-    ext = client.ApiextensionsV1Api(api_client)
-    names = []
-    for path in sorted(CRD_DIR.glob("*.yaml")):
-        for doc in yaml.safe_load_all(path.read_text()):
-            if not doc or doc.get("kind") != "CustomResourceDefinition":
-                continue
-            name = doc["metadata"]["name"]
-            try:
-                ext.create_custom_resource_definition(doc)
-            except ApiException as exc:
-                if exc.status != 409:
-                    raise
-                current = ext.read_custom_resource_definition(name)
-                doc["metadata"]["resourceVersion"] = current.metadata.resource_version
-                ext.replace_custom_resource_definition(name, doc)
-            names.append(name)
-
-    def established(name: str) -> bool:
-        crd = ext.read_custom_resource_definition(name)
-        return any(c.type == "Established" and c.status == "True"
-                   for c in (crd.status.conditions or []))
-
-    for name in names:
-        wait_for(lambda n=name: established(n), timeout=30, what=f"CRD {name} to be Established")
-    return names
+    return apply_crds(cluster, CRD_DIR)

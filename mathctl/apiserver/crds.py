@@ -13,12 +13,12 @@ by the store's change feed:
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any
 
 from mathctl.apiserver import errors, meta
 from mathctl.apiserver.handlers import Handlers, Options
+from mathctl.apiserver.queueing import CoalescingQueue
 from mathctl.apiserver.registry import CR_VERBS, META_FIELDS, Registry, Resource
 from mathctl.apiserver.store import Change, Store
 
@@ -92,25 +92,19 @@ class CrdController:
         self.store = store
         self.registry = registry
         self.handlers = handlers
-        self.queue: asyncio.Queue[str] = asyncio.Queue()
-        self.queued: set[str] = set()      # coalesces a burst of changes into one pass
+        self.queue: CoalescingQueue[str] = CoalescingQueue()
         # CR storage key -> CRD name, for noticing when the last object of a dying CRD goes.
         self._storage_to_crd: dict[str, str] = {}
         for entry in store.list(CRD_STORAGE, ""):
             self._serve(entry.obj)
-            self._enqueue(entry.obj["metadata"]["name"])
+            self.queue.put(entry.obj["metadata"]["name"])
         store.listeners.append(self._on_change)
 
     def _on_change(self, change: Change) -> None:
         if change.storage == CRD_STORAGE:
-            self._enqueue(change.name)
+            self.queue.put(change.name)
         elif change.type == "DELETED" and change.storage in self._storage_to_crd:
-            self._enqueue(self._storage_to_crd[change.storage])
-
-    def _enqueue(self, name: str) -> None:
-        if name not in self.queued:
-            self.queued.add(name)
-            self.queue.put_nowait(name)
+            self.queue.put(self._storage_to_crd[change.storage])
 
     def _serve(self, crd: dict[str, Any]) -> None:
         name = crd["metadata"]["name"]
@@ -124,13 +118,7 @@ class CrdController:
                 self._storage_to_crd[resources[0].storage] = name
 
     async def run(self) -> None:
-        while True:
-            name = await self.queue.get()
-            self.queued.discard(name)
-            try:
-                self.reconcile(name)
-            except Exception:  # a bug here must not stop the server
-                log.exception("reconciling CRD %s failed", name)
+        await self.queue.run(self.reconcile, "reconciling CRD")
 
     def reconcile(self, name: str) -> None:
         entry = self.store.get(CRD_STORAGE, "", name)

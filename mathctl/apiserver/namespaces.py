@@ -10,13 +10,13 @@ words), and once the namespace is empty removes its finalizer, which deletes it.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any
 
 from mathctl.apiserver import errors, meta
 from mathctl.apiserver.conversion import view
 from mathctl.apiserver.handlers import Handlers, Options
+from mathctl.apiserver.queueing import CoalescingQueue
 from mathctl.apiserver.registry import Registry
 from mathctl.apiserver.store import Change, Store
 
@@ -42,13 +42,12 @@ class NamespaceController:
         self.store = store
         self.registry = registry
         self.handlers = handlers
-        self.queue: asyncio.Queue[str] = asyncio.Queue()
-        self.queued: set[str] = set()      # coalesces a burst of changes into one pass
+        self.queue: CoalescingQueue[str] = CoalescingQueue()
         self.terminating: set[str] = set()
         for entry in store.list("namespaces", ""):
             if entry.obj["metadata"].get("deletionTimestamp"):
                 self.terminating.add(entry.obj["metadata"]["name"])
-                self._enqueue(entry.obj["metadata"]["name"])
+                self.queue.put(entry.obj["metadata"]["name"])
         store.listeners.append(self._on_change)
 
     def _on_change(self, change: Change) -> None:
@@ -56,26 +55,15 @@ class NamespaceController:
             if change.type != "DELETED" and change.entry.obj["metadata"].get("deletionTimestamp"):
                 if change.name not in self.terminating:
                     self.terminating.add(change.name)
-                    self._enqueue(change.name)
+                    self.queue.put(change.name)
             elif change.type == "DELETED":
                 self.terminating.discard(change.name)
         elif change.namespace in self.terminating and (
                 change.type == "DELETED" or change.entry.obj["metadata"].get("deletionTimestamp")):
-            self._enqueue(change.namespace)
-
-    def _enqueue(self, name: str) -> None:
-        if name not in self.queued:
-            self.queued.add(name)
-            self.queue.put_nowait(name)
+            self.queue.put(change.namespace)
 
     async def run(self) -> None:
-        while True:
-            name = await self.queue.get()
-            self.queued.discard(name)
-            try:
-                self.reconcile(name)
-            except Exception:  # a bug here must not stop the server
-                log.exception("deleting namespace %s failed", name)
+        await self.queue.run(self.reconcile, "deleting namespace")
 
     def reconcile(self, name: str) -> None:
         ns_entry = self.store.get("namespaces", "", name)

@@ -21,7 +21,8 @@ def test_system_namespaces_exist(http: Http, name: str) -> None:
 def test_deleting_a_namespace_deletes_its_content_first(http: Http) -> None:
     http.post("/api/v1/namespaces", {"metadata": {"name": "doomed"}}).raise_for_status()
     ns_path = f"{API}/namespaces/doomed"
-    http.post(f"{ns_path}/numbers", number("held", finalizers=["example.com/hold"]))
+    held = http.post(f"{ns_path}/numbers", number("held", finalizers=["example.com/hold"]))
+    assert held.status_code == 201, held.text
     http.post("/api/v1/namespaces/doomed/configmaps", {"metadata": {"name": "cm"}})
     body = http.delete("/api/v1/namespaces/doomed").json()
     assert body["kind"] == "Namespace" and body["status"]["phase"] == "Terminating"
