@@ -206,6 +206,20 @@ class PodRun:
         user = service_account_username(sa["namespace"], sa["name"])
         return [(a, ok) for a, ok in parse_audit_lines(text) if a.user.name == user]
 
+    def footprint(self) -> tuple[float, float] | None:
+        """``(peak resident MiB, CPU seconds)`` of the running operator (Linux), else None:
+        the figures behind the Deployment's requests."""
+        if self.proc is None or self.proc.poll() is not None:
+            return None
+        try:
+            status = Path(f"/proc/{self.proc.pid}/status").read_text()
+            stat = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        peak_kib = int(status.split("VmHWM:")[1].split()[0])
+        ticks = int(stat[11]) + int(stat[12])  # utime + stime (fields 14, 15)
+        return peak_kib / 1024, ticks / os.sysconf("SC_CLK_TCK")
+
     def needed(self) -> set[permissions.Permission]:
         return permissions.from_requests(a for a, _ in self.requests())
 
@@ -405,8 +419,13 @@ def print_rbac_report() -> int:
             outcome = "converged"
         except TimeoutError as exc:
             outcome = f"did NOT converge ({exc})"
+        footprint = run.footprint()
+        run.stop_operator()
         needed, granted, denied = run.needed(), run.granted(), run.denied()
     print(f"The operator ran as its ServiceAccount and {outcome}.")
+    if footprint:
+        print(f"Its footprint: {footprint[0]:.0f} MiB peak resident, {footprint[1]:.2f} s CPU "
+              "(compare deploy/base/deployment.yaml's resources).")
     print("Rules its requests needed (paste into deploy/base/clusterrole.yaml if they differ):")
     print(yaml.safe_dump({"rules": permissions.to_rules(needed)}, sort_keys=False), end="")
     if denied:
