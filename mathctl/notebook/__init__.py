@@ -31,7 +31,7 @@ _EXPORTS = {
     "clean_namespace": "mathctl.notebook.namespace:clean_namespace",
     "connect": "mathctl.cluster:connect",
     "describe_error": "mathctl.controllers.objects:describe_error",
-    "kubectl": "mathctl.notebook.kubectl:kubectl",
+    "kubectl": "mathctl.notebook.kubectl_cli:kubectl",
     "live_view": "mathctl.views.live:live_view",
     "show_file": "mathctl.notebook.source:show_file",
     "show_source": "mathctl.notebook.source:show_source",

@@ -47,3 +47,24 @@ def test_unknown_and_missing_names_are_explained(solutions: Path,
         f"No solution called 'halve' in {solutions}. Known solutions: double.\n")
     solution("")
     assert "Say which solution to load" in capsys.readouterr().out
+
+
+def test_in_a_real_kernel_the_reply_asks_the_frontend_to_replace_the_cell(
+        solutions: Path) -> None:
+    """What JupyterLab receives: a ``set_next_input`` payload with ``replace: True``."""
+    import os
+
+    from jupyter_client.manager import start_new_kernel
+
+    env = {**os.environ, "MATHCTL_SOLUTIONS": str(solutions)}
+    km, kc = start_new_kernel(kernel_name="python3", env=env)
+    try:
+        kc.execute_interactive("from mathctl.notebook import *", timeout=120)
+        reply = kc.execute_interactive("%solution double", timeout=60)
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+    assert reply["content"]["status"] == "ok"
+    payload = [p for p in reply["content"]["payload"] if p["source"] == "set_next_input"]
+    assert payload == [{"source": "set_next_input", "text": "def double(n):\n    return 2 * n",
+                        "replace": True}]

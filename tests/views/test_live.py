@@ -53,3 +53,40 @@ def test_live_view_redraws_on_watch_events_and_a_rerun_replaces_it(
     finally:
         stop_live_views()
     assert not second.running
+
+
+def test_in_a_real_kernel_the_thread_updates_reach_the_frontend(
+        cluster: Cluster, crds: list[str], namespace: str) -> None:
+    """The widget is redrawn from the watch thread: comm messages arrive on iopub."""
+    import os
+    from queue import Empty
+
+    from jupyter_client.manager import start_new_kernel
+
+    env = {k: v for k, v in os.environ.items() if k != STATIC_ENV}
+    km, kc = start_new_kernel(kernel_name="python3", env=env)
+    try:
+        kc.execute_interactive(
+            "from kubernetes import config\n"
+            "from mathctl.views.live import live_view\n"
+            f"api = config.new_client_from_config(config_file={cluster.kubeconfig!r}, "
+            f"context={cluster.context!r})\n"
+            f"view = live_view(api, {namespace!r})\n"
+            "display(view)", timeout=120)
+        create_number(cluster.api_client, namespace, "sent-from-the-test", 21)
+
+        def redraw_seen() -> bool:
+            try:
+                msg = kc.get_iopub_msg(timeout=0.5)
+            except Empty:
+                return False
+            state = msg["content"].get("data", {}).get("state", {})
+            return msg["msg_type"] == "comm_msg" and "sent-from-the-test" in str(
+                state.get("value", ""))
+
+        wait_for(redraw_seen, 30, "a widget update carrying the new Number")
+        reply = kc.execute_interactive("view.stop(); print(view.running)", timeout=30)
+        assert reply["content"]["status"] == "ok"
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
