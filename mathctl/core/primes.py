@@ -196,12 +196,14 @@ def _extra_strong_lucas(n: int) -> bool:
     d = n + 1
     s = (d & -d).bit_length() - 1
     d >>= s
-    v, w = 2, p  # V_k, V_(k+1), from k = 0
+    v, w = 2, p  # V_k, V_(k+1), from k = 0; each bit b of d takes k to 2k + b
     for bit in bin(d)[2:]:
         if bit == "1":
-            v, w = (v * w - p) % n, (w * w - 2) % n
+            v = (v * w - p) % n
+            w = (w * w - 2) % n
         else:
-            v, w = (v * v - 2) % n, (v * w - p) % n
+            w = (v * w - p) % n
+            v = (v * v - 2) % n
     if (2 * w - p * v) % n == 0 and (v == 2 or v == n - 2):
         return True
     for _ in range(s - 1):

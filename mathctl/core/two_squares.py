@@ -112,13 +112,16 @@ def _representations(powers: Iterable[tuple[int, int, int]]) -> list[tuple[int, 
         else:
             splits.append((_gaussian_prime(p, root), e))
     products: list[Gaussian] = [(1, 1) if twist else (1, 0)]
-    for index, (prime, e) in enumerate(splits):
+    for index, ((a, b), e) in enumerate(splits):
         # π**k · π̄**(e−k) for k = 0 … e; k and e − k give conjugate (mirror-image) products, so
         # for the first prime half the choices already reach every representation.
-        choices = _power_choices(prime, e)
+        choices = [(a, -b), (a, b)] if e == 1 else _power_choices((a, b), e)
         if index == 0:
             choices = choices[: e // 2 + 1]
         products = [(x * c - y * d, x * d + y * c) for x, y in products for c, d in choices]
+    if len(products) == 1:
+        x, y = abs(products[0][0]), abs(products[0][1])
+        return [(scale * x, scale * y) if x <= y else (scale * y, scale * x)]
     pairs = {(abs(x), abs(y)) if abs(x) <= abs(y) else (abs(y), abs(x)) for x, y in products}
     return sorted((scale * a, scale * b) for a, b in pairs)
 
@@ -157,8 +160,11 @@ def _sqrt_minus_one(p: int) -> int:
     if p % 8 == 5:  # (2/p) = −1 exactly when p ≡ ±3 (mod 8)
         c = 2
     else:
-        c = next((q for q, bad in _NON_RESIDUES.items() if p % q in bad), 0)
-        if not c:  # no small prime is a non-residue: rare, search on
+        for q, bad in _NON_RESIDUES.items():
+            if p % q in bad:
+                c = q
+                break
+        else:  # no small prime is a non-residue: rare, search on
             c = next(q for q in range(SMALL_PRIMES[40], p) if jacobi(q, p) == -1)
     x = pow(c, (p - 1) // 4, p)
     if x * x % p != p - 1:
