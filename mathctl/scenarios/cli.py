@@ -3,7 +3,9 @@
 Why it exists: the terminal twin of the scenarios notebook. ``mathctl scenarios`` runs every
 scenario against ``mathctl.cluster.connect()`` (the embedded server, or the cluster named by
 ``MATHCTL_CLUSTER``/``KUBECONFIG``) and prints one table; ``mathctl scenarios NAME…`` runs
-some; ``--timeline`` adds each scenario's two timelines; ``--list`` only names them. The exit
+some; ``--timeline`` adds each scenario's two timelines; ``--list`` only names them. Missing
+CRDs are installed on the embedded cluster (elsewhere only with ``--install-crds``: a real
+cluster is not changed unasked). The exit
 status is 0 when the reconcile loop converged everywhere (the event switch is expected to
 drift), 1 if it did not or the harness failed, 2 for an unknown scenario name.
 """
@@ -25,6 +27,9 @@ def add_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--list", action="store_true", help="list the scenarios and exit")
     parser.add_argument("--timeline", action="store_true",
                         help="also print each scenario's two timelines (events → actions)")
+    parser.add_argument("--install-crds", action="store_true",
+                        help="install the mathctl CRDs from crds/ if the cluster lacks them "
+                             "(done without asking on the embedded cluster)")
     parser.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS",
                         help="how long to wait for one watch event before giving up "
                              "(default: 10)")
@@ -49,14 +54,26 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
     except UnknownScenario as exc:
         print(f"mathctl scenarios: {exc}", file=sys.stderr)
         return 2
-    from mathctl.cluster import connect
-    from mathctl.scenarios.harness import run_scenario
+    from mathctl.cluster import EMBEDDED, ClusterUnreachable, connect
+    from mathctl.scenarios.harness import check_crds, run_scenario
     from mathctl.scenarios.report import Report
     from mathctl.scenarios.watching import HarnessError
 
-    cluster = connect()
+    try:
+        cluster = connect()
+    except ClusterUnreachable as exc:
+        print(f"mathctl scenarios: {exc}", file=sys.stderr)
+        return 1
     results = []
     try:
+        try:
+            check_crds(cluster.api_client)
+        except HarnessError:
+            if not (args.install_crds or cluster.kind == EMBEDDED):
+                raise
+            from mathctl.notebook.crds import apply_crds
+            names = apply_crds(cluster)
+            print(f"mathctl scenarios: installed {', '.join(names)}", file=sys.stderr)
         for name in chosen:
             results.append(run_scenario(name, cluster.api_client, timeout=args.timeout))
     except HarnessError as exc:

@@ -30,6 +30,7 @@ deletes them afterwards.
 from __future__ import annotations
 
 import secrets
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -176,8 +177,10 @@ class SideRun:
     # --- delivery --------------------------------------------------------------------------
 
     def _catch_up(self, listing: Listing) -> list[Event]:
-        events = self.view.catch_up(listing)
-        accepted = sum(1 for w in (*self.api.writes, *self.hand_api.writes) if w.accepted)
+        writes = [w for w in (*self.api.writes, *self.hand_api.writes) if w.accepted]
+        created = Counter((w.kind, w.name) for w in writes if w.verb == "create")
+        events = self.view.catch_up(listing, created)
+        accepted = len(writes)
         if self.view.events_seen > accepted:
             raise HarnessError(
                 f"Objects in namespace {self.namespace} changed {self.view.events_seen} times, "

@@ -97,9 +97,9 @@ def summary_table(results: Sequence[ScenarioResult]) -> Table:
     """One row per scenario: what each side ended with, and the writes it made."""
     table = Table(title="Event switch vs reconcile loop, under the same faults",
                   show_lines=True, expand=False)
-    table.add_column("scenario", ratio=2)
-    table.add_column("reconcile loop", ratio=2)
-    table.add_column("event switch", ratio=2)
+    table.add_column("scenario")
+    table.add_column("reconcile loop")
+    table.add_column("event switch")
     for r in results:
         table.add_row(Text(r.title, style="bold"), _side_cell(r.reconcile),
                       _side_cell(r.event_switch))

@@ -11,14 +11,15 @@ informer per kind). Events are handed on in the order each watch delivered them,
 before Number events within one batch: a fixed order, so every run is the same.
 
 Resource versions are compared for equality only — Kubernetes calls them opaque — so this works
-unchanged on a real cluster. One corner it cannot see: an object created *and* deleted between
-two lists leaves no trace in either, so its two events would wait for the next batch.
+unchanged on a real cluster. What a list cannot show — an object created *and* deleted since
+the last one — is covered by counting: every accepted create makes exactly one ADDED.
 Used by :mod:`mathctl.scenarios.harness`.
 """
 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypedDict
@@ -168,8 +169,10 @@ class WatchStream:
 
     def close(self) -> None:
         if self._response is not None:
-            self._response.release_conn()
+            # Close first: releasing a connection mid-stream would hand the pool a socket the
+            # server is still streaming on, and the next request on it would never be answered.
             self._response.close()
+            self._response.release_conn()
         self._response = None
         self._lines = None
 
@@ -198,6 +201,7 @@ class NamespaceView:
     streams: dict[str, WatchStream]
     seen: dict[str, Versions] = field(default_factory=dict)
     events_seen: int = 0
+    added: Counter[tuple[str, str]] = field(default_factory=Counter)
 
     @classmethod
     def open(cls, api: ApiClient, namespace: str, *, timeout: float) -> NamespaceView:
@@ -207,20 +211,34 @@ class NamespaceView:
                    for kind in WATCHED}
         return cls(streams, {kind.kind: listing.versions(kind.kind) for kind in WATCHED})
 
-    def catch_up(self, truth: Listing) -> list[Event]:
-        """Read each watch until it has shown every object at the version ``truth`` lists."""
+    def catch_up(self, truth: Listing,
+                 created: Mapping[tuple[str, str], int] | None = None) -> list[Event]:
+        """Read each watch until it has shown every object at the version ``truth`` lists.
+
+        ``created`` counts the creates the server accepted per ``(kind, name)``; each makes
+        exactly one ADDED, so the watch is also read until it has shown that many. This covers
+        what a list cannot show: an object created and deleted again since the last list.
+        """
+        created = created or {}
         events: list[Event] = []
         for kind in WATCHED:
             want = truth.versions(kind.kind)
             seen = self.seen.setdefault(kind.kind, {})
-            while seen != want:
+            while True:
                 pending = sorted(set(want.items()) ^ set(seen.items()))
+                unseen = sorted(name for (k, name), n in created.items()
+                                if k == kind.kind and self.added[(k, name)] < n)
+                if not pending and not unseen:
+                    break
+                example = pending[0][0] if pending else unseen[0]
                 event = self.streams[kind.kind].next_event(
-                    f"{len(pending)} change(s) to {kind.plural}, e.g. {pending[0][0]}")
+                    f"{len(pending) + len(unseen)} change(s) to {kind.plural}, e.g. {example}")
                 if event.type == "DELETED":
                     seen.pop(event.name, None)
                 else:
                     seen[event.name] = event.resource_version
+                if event.type == "ADDED":
+                    self.added[(kind.kind, event.name)] += 1
                 self.events_seen += 1
                 events.append(event)
         return events
