@@ -8,7 +8,8 @@ then checked by the controller ownerReference's uid), asks the pure
 
 - a wanted child that is missing is created with a controller ownerReference
   (``controller: true``, ``blockOwnerDeletion: true``) — so a child deleted by hand comes back;
-- a child whose spec was edited by hand is updated back in place (its uid survives);
+- a child whose spec (or listing label) was edited by hand is updated back in place (its uid
+  survives);
 - a child this parent controls but no longer wants is deleted (uid and resourceVersion as
   preconditions);
 - an object that already has a wanted child's name but that this parent does not control is
@@ -83,7 +84,7 @@ def converge_children(
     default) does not look like drift and cause an update on every pass.
     """
     kind = model.KIND
-    listed = objects.list_labelled_children(kind, parent)
+    listed = objects.children_of(kind, parent)
     owned = {c["metadata"]["name"]: c for c in listed if is_controlled_by(c, parent)}
     desired = {w.name: w.spec for w in wanted}
     observed = {name: _spec_of(model, child) for name, child in owned.items()}
@@ -105,6 +106,10 @@ def converge_children(
                 result.by_name[name] = taken
     for name, typed_spec in diff.update:
         result.by_name[name] = _update(objects, kind, owned[name], to_wire(typed_spec), parent)
+    changed = {n for n, _ in diff.update} | set(diff.delete)
+    for name, child in owned.items():
+        if name not in changed and not _labelled(child, parent):  # label removed by hand
+            result.by_name[name] = _update(objects, kind, child, child["spec"], parent)
     for name in diff.delete:
         objects.delete(kind, owned[name])
         del result.by_name[name]
@@ -150,7 +155,7 @@ def _adopt_or_report(objects: Objects, parent: Mapping[str, Any], model: type[Ch
     """A wanted name is taken by an object the label list did not show. If this parent controls
     it (someone removed the label), put it back; otherwise leave it alone and say why."""
     kind = model.KIND
-    existing = objects.get(kind, name)
+    existing = objects.get(kind, name, live=True)
     if existing is None:
         raise StaleRead(f"{kind.kind} {name} existed a moment ago and is gone now")
     if is_controlled_by(existing, parent):

@@ -7,7 +7,9 @@ of the object and of its controller owner (a child's event wakes its parent, as
 sample-controller's ``handleObject`` does), puts them on a :class:`WorkQueue`, and a few
 workers run the plain ``reconcile_*`` function for each key in a thread (the official client
 is synchronous). Which event it was is deliberately forgotten: a reconcile reads the current
-state and converges it. A periodic resync re-queues every key seen so far, like an informer's
+state and converges it. The event's object does go into a :class:`Cache` first (an
+informer's store), from which the reconciles read, so the server answers writes, not the
+controller's questions. A periodic resync re-queues every cached key, like an informer's
 resync, so even a lost event is repaired within one resync period.
 
 Used by :mod:`mathctl.controllers.operator` (kopf wiring) and, through it, by the notebook
@@ -28,6 +30,7 @@ from typing import Any, NamedTuple
 
 from kubernetes.client import ApiClient
 
+from mathctl.controllers.cache import Cache
 from mathctl.controllers.objects import describe_error
 from mathctl.controllers.outcome import Outcome
 from mathctl.controllers.reconcile import KINDS, KindInfo
@@ -87,7 +90,7 @@ class Dispatcher:
         self.listeners: list[OutcomeListener] = []
         self.thread_name = thread_name
         self._backoff = backoff or Backoff()
-        self._known: set[Key] = set()
+        self.cache = Cache()
         self._queue: WorkQueue[Key] | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._executor: ThreadPoolExecutor | None = None
@@ -107,7 +110,7 @@ class Dispatcher:
                        for i in range(self.workers)]
         if self.resync_period is not None:
             self._tasks.append(asyncio.create_task(self._resync_timer(), name="resync-timer"))
-        for key in self._known:
+        for key in self.known:
             self._queue.add(key)
 
     async def stop(self, timeout: float = 10.0) -> None:
@@ -131,20 +134,16 @@ class Dispatcher:
     def observe(self, kind: str, event_type: str | None, body: Mapping[str, Any]) -> None:
         """Note that *something* happened to an object: queue it and its controller owner.
 
-        ``event_type`` is only used to forget deleted objects for the resync; the reconcile
-        itself never sees it.
+        ``event_type`` only tells the cache to forget a deleted object; the reconcile itself
+        never sees it.
         """
         meta = body.get("metadata") or {}
         namespace, name = meta.get("namespace"), meta.get("name")
         if not namespace or not name or kind not in self.kinds:
             return
         self.stats.events += 1
-        key = Key(kind, namespace, name)
-        if event_type == "DELETED":
-            self._known.discard(key)
-        else:
-            self._known.add(key)
-        self.enqueue(key)
+        self.cache.apply(kind, event_type, body)
+        self.enqueue(Key(kind, namespace, name))
         owner = self.kinds[kind].owner
         if owner is not None:
             for ref in meta.get("ownerReferences") or ():
@@ -156,21 +155,19 @@ class Dispatcher:
         """Ask for a reconcile of ``key`` (coalesced with any pending request for it)."""
         if self._queue is not None:
             self._queue.add(key)
-        elif key.kind in self.kinds:
-            self._known.add(key)
 
     def resync_now(self) -> float:
         """Queue every known key; returns the loop time at which the resync was requested."""
         mark = asyncio.get_running_loop().time()
         if self._queue is not None:
-            for key in sorted(self._known):
+            for key in sorted(self.known):
                 self._queue.add(key)
         return mark
 
     @property
     def known(self) -> frozenset[Key]:
-        """Every key seen in an event and not deleted since (what a resync re-queues)."""
-        return frozenset(self._known)
+        """Every object the watch has shown and not deleted since (what a resync re-queues)."""
+        return frozenset(Key(*k) for k in self.cache.object_keys())
 
     def idle(self) -> bool:
         """True when no reconcile is queued, running or waiting for a retry."""
@@ -250,7 +247,7 @@ class Dispatcher:
     def _reconcile(self, key: Key) -> Outcome:
         info = self.kinds[key.kind]
         t0 = time.perf_counter()
-        outcome = info.reconcile(self.api, key.namespace, key.name)
+        outcome = info.reconcile(self.api, key.namespace, key.name, cache=self.cache)
         elapsed = (time.perf_counter() - t0) * 1000
         level = (logging.WARNING if outcome.problems else
                  logging.INFO if outcome.writes else logging.DEBUG)

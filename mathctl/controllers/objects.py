@@ -10,7 +10,9 @@ object makes zero writes" can be checked) and calls an optional ``before_write``
 Writes are conditional, as a careful controller's must be: updates carry the
 ``resourceVersion`` that was read (a stale one gets 409 Conflict), and deletes carry the
 uid and resourceVersion as preconditions, so a controller never deletes an object it did not
-look at. Used by :mod:`mathctl.controllers.reconcile`.
+look at. Reads come from the server, or — inside the operator — from the watch-fed
+:class:`~mathctl.controllers.cache.Cache` until a conflict asks for live reads (``live``).
+Used by :mod:`mathctl.controllers.reconcile`.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from typing import Any
 from kubernetes.client import ApiClient, CustomObjectsApi, V1DeleteOptions, V1Preconditions
 from kubernetes.client.exceptions import ApiException
 
+from mathctl.controllers.cache import Cache
 from mathctl.controllers.outcome import Outcome, Verb, Write
 from mathctl.resources.group import API_VERSION, GROUP, VERSION, KindNames
 
@@ -104,14 +107,20 @@ class Objects:
         namespace: str,
         outcome: Outcome,
         before_write: BeforeWrite | None = None,
+        cache: Cache | None = None,
     ) -> None:
         self.custom = CustomObjectsApi(api)
         self.namespace = namespace
         self.outcome = outcome
         self.before_write = before_write
+        self.cache = cache
+        self.live = cache is None
+        """Read from the server (True) or from the cache (False, until a conflict)."""
 
-    def get(self, kind: KindNames, name: str) -> Body | None:
-        """The object, or None if it does not exist."""
+    def get(self, kind: KindNames, name: str, *, live: bool = False) -> Body | None:
+        """The object, or None if it does not exist (``live``: ask the server, not the cache)."""
+        if self.cache is not None and not (live or self.live):
+            return self.cache.get(kind.kind, self.namespace, name)
         try:
             obj = self.custom.get_namespaced_custom_object(
                 GROUP, VERSION, self.namespace, kind.plural, name)
@@ -121,8 +130,11 @@ class Objects:
             raise
         return obj  # type: ignore[no-any-return]
 
-    def list_labelled_children(self, kind: KindNames, owner: Mapping[str, Any]) -> list[Body]:
-        """Objects of ``kind`` labelled as children of ``owner`` (check control separately)."""
+    def children_of(self, kind: KindNames, owner: Mapping[str, Any]) -> list[Body]:
+        """Candidates for ``owner``'s children of ``kind``: from the cache, those it controls;
+        from the server, those labelled with its uid. Check control before acting on one."""
+        if self.cache is not None and not self.live:
+            return self.cache.controlled_by(kind.kind, self.namespace, owner["metadata"]["uid"])
         selector = f"{CONTROLLER_UID_LABEL}={owner['metadata']['uid']}"
         result = self.custom.list_namespaced_custom_object(
             GROUP, VERSION, self.namespace, kind.plural, label_selector=selector)

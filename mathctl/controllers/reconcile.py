@@ -4,13 +4,16 @@ This is what the workshop teaches (notebooks 10-number, 20-tuple, 30-fermat rend
 functions). Each one is a plain synchronous function on the official client — no kopf, no
 event — and the same function is right whatever woke it and however often it runs:
 
-    reconcile_number(api, namespace, name, *, before_write=None, now=utc_now) -> Outcome
-    reconcile_tuple(api, namespace, name, *, before_write=None, now=utc_now) -> Outcome
-    reconcile_fermat(api, namespace, name, *, before_write=None, now=utc_now) -> Outcome
+    reconcile_number(api, namespace, name, *, before_write=None, now=utc_now, cache=None)
+    reconcile_tuple(api, namespace, name, *, before_write=None, now=utc_now, cache=None)
+    reconcile_fermat(api, namespace, name, *, before_write=None, now=utc_now, cache=None)
 
 ``api`` is a ``kubernetes.client.ApiClient``. ``before_write(write)`` is called before every
 write (tests use it to force a real conflict); ``now()`` gives the time for condition
-transitions. The returned :class:`~mathctl.controllers.outcome.Outcome` lists the writes made.
+transitions; ``cache`` (the operator passes its watch-fed
+:class:`~mathctl.controllers.cache.Cache`) serves the reads instead of the server until a
+conflict calls for live reads. The returned :class:`~mathctl.controllers.outcome.Outcome`
+lists the writes made.
 These signatures are a contract: the operator (``dispatcher``), the scenario harness
 (``mathctl.scenarios``) and ``bench/controllers.py`` call them.
 
@@ -35,6 +38,7 @@ from typing import Any, Protocol
 from kubernetes.client import ApiClient
 from kubernetes.client.exceptions import ApiException
 
+from mathctl.controllers.cache import Cache
 from mathctl.controllers.children import Children, StaleRead, converge_children
 from mathctl.controllers.objects import BeforeWrite, Body, Objects, is_conflict
 from mathctl.controllers.outcome import Outcome
@@ -74,7 +78,8 @@ def utc_now() -> datetime:
 
 
 def reconcile_number(api: ApiClient, namespace: str, name: str, *,
-                     before_write: BeforeWrite | None = None, now: Clock = utc_now) -> Outcome:
+                     before_write: BeforeWrite | None = None, now: Clock = utc_now,
+                     cache: Cache | None = None) -> Outcome:
     """Converge Number ``namespace/name``: status ``fizzBuzz``, ``isSquare``, Ready."""
 
     def one_pass(objects: Objects) -> None:
@@ -89,11 +94,13 @@ def reconcile_number(api: ApiClient, namespace: str, name: str, *,
                                conditions=current.conditions, now=now())
         write_status_if_changed(objects, NUMBER, body, to_wire(status))
 
-    return _with_conflict_retries(NUMBER, api, namespace, name, before_write, one_pass)
+    return _with_conflict_retries(NUMBER, api, namespace, name, before_write, cache,
+                                  one_pass)
 
 
 def reconcile_tuple(api: ApiClient, namespace: str, name: str, *,
-                    before_write: BeforeWrite | None = None, now: Clock = utc_now) -> Outcome:
+                    before_write: BeforeWrite | None = None, now: Clock = utc_now,
+                    cache: Cache | None = None) -> Outcome:
     """Converge Tuple ``namespace/name``: one Number ``<name>-<i>`` per entry, then its status."""
 
     def one_pass(objects: Objects) -> None:
@@ -118,11 +125,13 @@ def reconcile_tuple(api: ApiClient, namespace: str, name: str, *,
         status_wire = _with_problems(to_wire(status), children, generation, now)
         write_status_if_changed(objects, TUPLE, body, status_wire)
 
-    return _with_conflict_retries(TUPLE, api, namespace, name, before_write, one_pass)
+    return _with_conflict_retries(TUPLE, api, namespace, name, before_write, cache,
+                                  one_pass)
 
 
 def reconcile_fermat(api: ApiClient, namespace: str, name: str, *,
-                     before_write: BeforeWrite | None = None, now: Clock = utc_now) -> Outcome:
+                     before_write: BeforeWrite | None = None, now: Clock = utc_now,
+                     cache: Cache | None = None) -> Outcome:
     """Converge Fermat ``namespace/name``: Tuples ``[i, n-i]`` for i = 0 … n//2, then its status.
 
     Above ``MAX_FERMAT_NUMBER`` the wanted tree is empty (any earlier tree is deleted) and the
@@ -152,7 +161,8 @@ def reconcile_fermat(api: ApiClient, namespace: str, name: str, *,
         status_wire = _with_problems(to_wire(status), children, generation, now)
         write_status_if_changed(objects, FERMAT, body, status_wire)
 
-    return _with_conflict_retries(FERMAT, api, namespace, name, before_write, one_pass)
+    return _with_conflict_retries(FERMAT, api, namespace, name, before_write, cache,
+                                  one_pass)
 
 
 # --- the table the operator is built from ----------------------------------------------------
@@ -160,7 +170,8 @@ def reconcile_fermat(api: ApiClient, namespace: str, name: str, *,
 
 class ReconcileFn(Protocol):
     def __call__(self, api: ApiClient, namespace: str, name: str, *,
-                 before_write: BeforeWrite | None = None, now: Clock = utc_now) -> Outcome: ...
+                 before_write: BeforeWrite | None = None, now: Clock = utc_now,
+                 cache: Cache | None = None) -> Outcome: ...
 
 
 @dataclass(frozen=True)
@@ -206,10 +217,10 @@ def write_status_if_changed(objects: Objects, kind: KindNames, body: Mapping[str
 
 
 def _with_conflict_retries(kind: KindNames, api: ApiClient, namespace: str, name: str,
-                           before_write: BeforeWrite | None,
+                           before_write: BeforeWrite | None, cache: Cache | None,
                            one_pass: Callable[[Objects], None]) -> Outcome:
     outcome = Outcome(kind.kind, namespace, name)
-    objects = Objects(api, namespace, outcome, before_write)
+    objects = Objects(api, namespace, outcome, before_write, cache)
     for _ in range(MAX_ATTEMPTS):
         outcome.problems.clear()  # problems describe the last pass; writes all happened
         try:
@@ -221,6 +232,7 @@ def _with_conflict_retries(kind: KindNames, api: ApiClient, namespace: str, name
             if not is_conflict(exc):
                 raise
             outcome.conflicts += 1
+        objects.live = True  # what was read is out of date: read the server from now on
     raise ConflictsPersist(
         f"{kind.kind} {namespace}/{name}: {MAX_ATTEMPTS} passes in a row met a 409 Conflict "
         "(something else keeps writing to it); retrying later")
