@@ -34,7 +34,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from kubernetes.client import ApiClient, CoreV1Api, CustomObjectsApi
+from kubernetes.client import ApiClient, CoreV1Api, CustomObjectsApi, V1Namespace, V1ObjectMeta
 from kubernetes.client.exceptions import ApiException
 
 from mathctl.controllers.children import new_child
@@ -127,8 +127,7 @@ class SideRun:
         self._note("you", f"edit Number {name} value={value}")
 
     def create_stray_child(self, index: int, value: int) -> None:
-        owner = self.hand.get_namespaced_custom_object(GROUP, VERSION, self.namespace,
-                                                       TUPLE.plural, self.tuple_name)
+        owner = self._get_tuple(self.hand)
         name = child_name(self.tuple_name, index)
         body = new_child(NUMBER, name, {"value": value}, owner, self.namespace)
         self.hand.create_namespaced_custom_object(GROUP, VERSION, self.namespace, NUMBER.plural,
@@ -247,9 +246,7 @@ class SideRun:
         if not self.running:
             self.start("starts again")
         self.settle()
-        custom = CustomObjectsApi(self.watch_api)
-        owner = custom.get_namespaced_custom_object(GROUP, VERSION, self.namespace, TUPLE.plural,
-                                                    self.tuple_name)
+        owner = self._get_tuple(CustomObjectsApi(self.watch_api))
         wanted = tuple_children(self.tuple_name, owner["spec"]["numbers"])
         listing = list_namespace(self.watch_api, self.namespace)
         uid = owner["metadata"]["uid"]
@@ -264,10 +261,15 @@ class SideRun:
             timeline=tuple(self.timeline),
         )
 
+    def _get_tuple(self, custom: CustomObjectsApi) -> dict[str, Any]:
+        body: dict[str, Any] = custom.get_namespaced_custom_object(  # type: ignore[assignment]
+            GROUP, VERSION, self.namespace, TUPLE.plural, self.tuple_name)
+        return body
+
     def close(self) -> None:
         self.view.close()
         for client in (self.api, self.hand_api, self.watch_api):
-            client.close()
+            client.close()  # type: ignore[no-untyped-call]
 
 
 def _count(n: int, kind: str) -> str:
@@ -286,7 +288,8 @@ def _child(obj: dict[str, Any], owner_uid: str) -> Child:
 def _create_namespace(api: ApiClient, scenario: str, side: SideName) -> str:
     short = {"reconcile loop": "rec", "event switch": "evs"}[side]
     name = f"mathctl-scn-{scenario[:24]}-{short}-{secrets.token_hex(3)}"
-    CoreV1Api(api).create_namespace({"metadata": {"name": name, "labels": MANAGED_BY}})
+    CoreV1Api(api).create_namespace(
+        V1Namespace(metadata=V1ObjectMeta(name=name, labels=dict(MANAGED_BY))))
     return name
 
 

@@ -108,7 +108,8 @@ def list_namespace(api: ApiClient, namespace: str) -> Listing:
     objects: dict[str, list[dict[str, Any]]] = {}
     versions: dict[str, str] = {}
     for kind in WATCHED:
-        result = custom.list_namespaced_custom_object(GROUP, VERSION, namespace, kind.plural)
+        result: dict[str, Any] = custom.list_namespaced_custom_object(
+            GROUP, VERSION, namespace, kind.plural)  # type: ignore[assignment]
         items = [dict(item, kind=kind.kind, apiVersion=f"{GROUP}/{VERSION}")
                  for item in result.get("items") or ()]
         objects[kind.kind] = sorted(items, key=lambda o: _natural(o["metadata"]["name"]))
@@ -140,7 +141,8 @@ class WatchStream:
             GROUP, VERSION, self.namespace, self.kind.plural, watch=True,
             resource_version=self.resource_version, allow_watch_bookmarks=False,
             _preload_content=False, _request_timeout=(self.timeout, self.timeout))
-        return iter_resp_lines(self._response)
+        lines: Iterator[str] = iter_resp_lines(self._response)  # type: ignore[no-untyped-call]
+        return lines
 
     def next_event(self, waiting_for: str) -> Event:
         """The next event on this watch; ``waiting_for`` explains the wait if it times out."""

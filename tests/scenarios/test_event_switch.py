@@ -27,16 +27,17 @@ class Space:
         self.namespace = namespace
 
     def create_tuple(self, name: str, numbers: list[int]) -> dict[str, Any]:
-        return self.custom.create_namespaced_custom_object(  # type: ignore[no-any-return]
+        return self.custom.create_namespaced_custom_object(  # type: ignore[return-value]
             GROUP, VERSION, self.namespace, "tuples", Tuple.new(name, numbers).to_dict())
 
     def edit_tuple(self, name: str, numbers: list[int]) -> dict[str, Any]:
-        return self.custom.patch_namespaced_custom_object(  # type: ignore[no-any-return]
+        return self.custom.patch_namespaced_custom_object(  # type: ignore[return-value]
             GROUP, VERSION, self.namespace, "tuples", name, {"spec": {"numbers": numbers}})
 
     def numbers(self) -> list[dict[str, Any]]:
-        items = self.custom.list_namespaced_custom_object(
-            GROUP, VERSION, self.namespace, "numbers")["items"]
+        listed: dict[str, Any] = self.custom.list_namespaced_custom_object(  # type: ignore[assignment]
+            GROUP, VERSION, self.namespace, "numbers")
+        items: list[dict[str, Any]] = listed["items"]
         return sorted(items, key=lambda o: o["metadata"]["name"])
 
     def values(self, prefix: str) -> dict[str, int]:

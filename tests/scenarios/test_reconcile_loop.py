@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from kubernetes import client
 
 from mathctl.resources.group import API_VERSION, GROUP, VERSION
@@ -34,11 +36,11 @@ def test_a_childs_event_reconciles_its_parent_and_the_wire_agrees_with_the_outco
     api = RecordingApiClient(api_client.configuration)
     loop = ReconcileLoop(api, namespace)
     custom = client.CustomObjectsApi(api_client)
-    tup = custom.create_namespaced_custom_object(GROUP, VERSION, namespace, "tuples",
-                                                 Tuple.new("t", [2, 3]).to_dict())
+    tup: dict[str, Any] = custom.create_namespaced_custom_object(  # type: ignore[assignment]
+        GROUP, VERSION, namespace, "tuples", Tuple.new("t", [2, 3]).to_dict())
     assert loop.handle({"type": "ADDED", "object": tup}).note == "reconcile t"
-    child = custom.patch_namespaced_custom_object(GROUP, VERSION, namespace, "numbers", "t-1",
-                                                  {"spec": {"value": 30}})
+    child: dict[str, Any] = custom.patch_namespaced_custom_object(  # type: ignore[assignment]
+        GROUP, VERSION, namespace, "numbers", "t-1", {"spec": {"value": 30}})
     assert loop.handle({"type": "MODIFIED", "object": child}).note == "reconcile t"
     assert loop.handle({"type": "MODIFIED", "object": child}).note == "reconcile t: in sync"
     wire = [(w.verb, w.kind, w.name) for w in api.writes if w.accepted]

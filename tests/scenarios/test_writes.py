@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from kubernetes import client
 from kubernetes.client.exceptions import ApiException
@@ -53,8 +55,8 @@ def test_an_armed_crash_fires_after_the_write_reached_the_server(
         pass
     else:
         pytest.fail("no crash after the second write")
-    listed = _numbers(api_client).list_namespaced_custom_object(GROUP, VERSION, namespace,
-                                                                "numbers")
+    listed: dict[str, Any] = _numbers(api_client).list_namespaced_custom_object(  # type: ignore[assignment]
+        GROUP, VERSION, namespace, "numbers")
     assert sorted(o["metadata"]["name"] for o in listed["items"]) == ["a", "b"]
     assert not api.crash_armed  # it fires once
     api.close()
