@@ -103,9 +103,11 @@ def lab(extra: list[str]) -> int:
         rc = run(PY, "-m", "mathctl", "up", env=env)
         if rc:
             return rc
+    # Jupyter refuses to run as root without --allow-root (containers, CI, cloud shells).
+    as_root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
     return run(
         BIN / "jupyter", "lab", "--notebook-dir", ROOT / "notebooks",
-        "--LabApp.default_url=/lab/tree/10-getting-a-cluster.ipynb", *extra, env=env,
+        "--LabApp.default_url=/lab/tree/10-getting-a-cluster.ipynb", *as_root, *extra, env=env,
     )
 
 
