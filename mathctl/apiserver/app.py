@@ -24,15 +24,17 @@ from typing import Any
 
 from aiohttp import web
 
-from mathctl.apiserver import discovery, errors, openapi
+from mathctl.apiserver import discovery, errors, openapi, rbac
 from mathctl.apiserver.conversion import view_raw
 from mathctl.apiserver.crds import CLEANUP_FINALIZER, CRD_STORAGE, validation_causes
 from mathctl.apiserver.handlers import Handlers, Options, Result
 from mathctl.apiserver.registry import META_FIELDS, Registry, Resource
 from mathctl.apiserver.store import Entry, Store, encode
+from mathctl.apiserver.tokens import TokenIssuer, bearer_token
 from mathctl.apiserver.watch import Watcher, WatchHub
 
 log = logging.getLogger(__name__)
+audit = logging.getLogger(rbac.AUDIT_LOGGER)
 
 JSON = "application/json"
 PUBLIC = frozenset({"/healthz", "/livez", "/readyz", "/version", "/version/"})
@@ -55,6 +57,8 @@ class ApiServer:
         self._token = f"Bearer {token}".encode()
         self.address = ""
         self.ready = True
+        # ServiceAccount tokens (TokenRequest) and RBAC for them; the admin token bypasses both.
+        self.tokens: TokenIssuer | None = None
         handlers.validators[CRD_STORAGE] = validation_causes
         handlers.delete_finalizers[CRD_STORAGE] = CLEANUP_FINALIZER
 
@@ -77,7 +81,7 @@ class ApiServer:
             return self._public(path)
         auth = request.headers.get("Authorization", "").encode()
         if not hmac.compare_digest(auth, self._token):
-            raise errors.unauthorized()
+            self._authorize(request, self._authenticate(auth))
         parts = [p for p in path.split("/") if p]
         if not parts:
             return _json({"paths": ["/api", "/api/v1", "/apis", "/healthz", "/livez",
@@ -110,6 +114,30 @@ class ApiServer:
             return web.Response(status=500, text="[-]store not ready\nreadyz check failed")
         return web.Response(text="ok", content_type="text/plain")
 
+    def _authenticate(self, header: bytes) -> rbac.UserInfo:
+        """The ServiceAccount a bearer token stands for (tokens.py), or 401."""
+        token = bearer_token(header.decode("latin-1"))
+        user = None
+        if token and self.tokens is not None:
+            def lookup(namespace: str, name: str) -> dict[str, Any] | None:
+                entry = self.store.get("serviceaccounts", namespace, name)
+                return entry.obj if entry else None
+
+            user = self.tokens.authenticate(token, lookup)
+        if user is None:
+            raise errors.unauthorized()
+        return user
+
+    def _authorize(self, request: web.BaseRequest, user: rbac.UserInfo) -> None:
+        """RBAC (rbac.py) over the stored Roles and bindings; 403 with kube's message."""
+        attrs = rbac.request_attributes(user, request.method, request.path, request.query)
+        objects = [e.obj for s in rbac.STORAGES for e in self.store.list(s, None)]
+        decision = rbac.authorize(rbac.Policy.from_objects(objects), attrs)
+        if audit.isEnabledFor(logging.INFO):
+            audit.info("%s", rbac.audit_line(attrs, decision.allowed))
+        if not decision.allowed:
+            raise rbac.forbidden(attrs, decision.reason)
+
     async def _group_version(self, request: web.BaseRequest, group: str, version: str,
                              rest: list[str]) -> web.StreamResponse:
         if not self.registry.has_group_version(group, version):
@@ -133,6 +161,11 @@ class ApiServer:
             raise errors.no_route()
         name = rest[1] if len(rest) > 1 else ""
         subresource = rest[2] if len(rest) > 2 else ""
+        if subresource == "token" and resource.storage == "serviceaccounts" and \
+                request.method == "POST" and self.tokens is not None:
+            sa = self.store.get("serviceaccounts", namespace or "", name)
+            return _json(self.tokens.token_request(await request.read(), namespace or "", name,
+                                                   sa.obj if sa else None), 201)
         if subresource and not (subresource == "status" and resource.has_status):
             if resource.is_custom:
                 raise errors.not_found(resource.group, resource.plural, name)

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from mathctl.apiserver import errors, meta
+from mathctl.apiserver import errors, meta, rbac
 from mathctl.apiserver.conversion import to_storage, view, view_raw
 from mathctl.apiserver.registry import Registry, Resource
 from mathctl.apiserver.store import Entry, Store, encode
@@ -263,6 +263,7 @@ class Handlers:
             md["name"] = meta.generate_name(md["generateName"])
         name = md.get("name") or ""
         name_rule = (_schema().name_is_dns_label if resource.name_rule == "label"
+                     else rbac.name_is_path_segment if resource.name_rule == "path"
                      else _schema().name_is_dns_subdomain)
         problems = _schema().validate_object_meta(md, namespaced=None, name_fn=name_rule)
         if problems:
@@ -404,6 +405,7 @@ class Handlers:
             if resource.tracks_generation:
                 md["generation"] = old_md.get("generation", 1)
             name_rule = (_schema().name_is_dns_label if resource.name_rule == "label"
+                         else rbac.name_is_path_segment if resource.name_rule == "path"
                          else _schema().name_is_dns_subdomain)
             problems = _schema().validate_object_meta_update(md, old_md) + [
                 p for p in _schema().validate_object_meta(md, name_fn=name_rule)

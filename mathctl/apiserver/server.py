@@ -18,8 +18,10 @@ from mathctl.apiserver.crds import CrdController
 from mathctl.apiserver.gc import GarbageCollector
 from mathctl.apiserver.handlers import SYSTEM_NAMESPACES, Handlers, Options
 from mathctl.apiserver.namespaces import NamespaceController
+from mathctl.apiserver.rbac import bootstrap_objects
 from mathctl.apiserver.registry import Registry, builtin_resources
 from mathctl.apiserver.store import Store, encode
+from mathctl.apiserver.tokens import KEY_FILE, TokenIssuer
 from mathctl.apiserver.watch import WatchHub
 
 DB_FILE = "objects.db"
@@ -70,6 +72,12 @@ def build(data_dir: Path, *, watch_history: int = 10_000, fsync: bool = False) -
         if store.get("namespaces", "", name) is None:
             body = encode({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}})
             handlers.create(namespaces, "", body, Options())
+    api.tokens = TokenIssuer(data_dir / KEY_FILE)
+    for obj in bootstrap_objects():  # kube's default RBAC: discovery for every user, …
+        rbac_resource = registry.get("rbac.authorization.k8s.io", "v1", obj["kind"].lower() + "s")
+        assert rbac_resource is not None
+        if store.get(rbac_resource.storage, "", obj["metadata"]["name"]) is None:
+            handlers.create(rbac_resource, "", encode(obj), Options())
     server = Server(api, store)
     loop = asyncio.get_running_loop()
     for controller in (crds, collector, namespace_controller):

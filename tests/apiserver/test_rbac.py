@@ -24,6 +24,8 @@ from mathctl.apiserver.rbac import (
     service_account_user,
 )
 
+from .kube import Http, number, status_of
+
 GROUP = "math.mathctl.example"
 SA = service_account_user("ops", "mathctl", "uid-1")
 OTHER_SA = service_account_user("ops", "someone-else")
@@ -307,3 +309,81 @@ def test_audit_lines_round_trip_through_a_log() -> None:
         "2026-01-01 00:00:00 INFO mathctl.apiserver.audit: " + rbac.audit_line(b, False),
         "audit {not json"])
     assert rbac.parse_audit_lines(log) == [(a, True), (b, False)]
+
+
+@pytest.mark.parametrize(("name", "problems"), [
+    ("system:discovery", []), ("mathctl-operator", []), ("..", ["may not be '..'"]),
+    ("a/b", ["may not contain '/'"]), ("a%b/c", ["may not contain '/'", "may not contain '%'"]),
+])
+def test_rbac_names_only_need_to_be_path_segments(name: str, problems: list[str]) -> None:
+    assert rbac.name_is_path_segment(name, False) == problems
+
+
+# --- on the embedded server, over HTTP -----------------------------------------------------------
+
+
+def _sa_http(embedded: Any, http: Http, namespace: str, name: str) -> Http:
+    """Create ServiceAccount ``namespace/name`` and a client that holds only its token."""
+    created = http.post(f"/api/v1/namespaces/{namespace}/serviceaccounts",
+                        {"apiVersion": "v1", "kind": "ServiceAccount",
+                         "metadata": {"name": name}})
+    assert created.status_code == 201, created.text
+    answer = http.post(f"/api/v1/namespaces/{namespace}/serviceaccounts/{name}/token",
+                       {"apiVersion": "authentication.k8s.io/v1", "kind": "TokenRequest",
+                        "spec": {}})
+    assert answer.status_code == 201, answer.text
+    config = embedded.api_client.configuration
+    return Http(embedded.server, answer.json()["status"]["token"], config.ssl_ca_cert)
+
+
+def test_a_service_account_gets_403s_until_a_binding_grants_it(
+        embedded: Any, http: Http, namespace: str, crds: list[str]) -> None:
+    sa = _sa_http(embedded, http, namespace, "reader")
+    numbers = f"/apis/{GROUP}/v1beta1/namespaces/{namespace}/numbers"
+    assert http.post(numbers, number("n1", 3)).status_code == 201
+    # discovery: allowed to every authenticated user by the bootstrap policy
+    assert sa.get("/apis").status_code == 200
+    assert sa.get(f"/apis/{GROUP}/v1beta1").status_code == 200
+    answer = sa.get(f"{numbers}/n1")
+    code, reason, message = status_of(answer)
+    assert (code, reason) == (403, "Forbidden")
+    assert message == (
+        f'numbers.math.mathctl.example "n1" is forbidden: User '
+        f'"system:serviceaccount:{namespace}:reader" cannot get resource "numbers" in API '
+        f'group "math.mathctl.example" in the namespace "{namespace}"')
+    assert answer.json()["details"] == {"name": "n1", "group": GROUP, "kind": "numbers"}
+    role = {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role",
+            "metadata": {"name": "numbers-reader"},
+            "rules": [{"apiGroups": [GROUP], "resources": ["numbers"],
+                       "verbs": ["get", "list"]}]}
+    binding = {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding",
+               "metadata": {"name": "reader"},
+               "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role",
+                           "name": "numbers-reader"},
+               "subjects": [{"kind": "ServiceAccount", "name": "reader"}]}
+    rbac_ns = f"/apis/rbac.authorization.k8s.io/v1/namespaces/{namespace}"
+    assert http.post(f"{rbac_ns}/roles", role).status_code == 201
+    assert http.post(f"{rbac_ns}/rolebindings", binding).status_code == 201
+    assert sa.get(f"{numbers}/n1").json()["spec"]["value"] == 3
+    assert [n["metadata"]["name"] for n in sa.get(numbers).json()["items"]] == ["n1"]
+    # still no writes, no status, no other namespace, no cluster-wide list
+    assert sa.patch(f"{numbers}/n1", {"spec": {"value": 4}}).status_code == 403
+    assert sa.put(f"{numbers}/n1/status", {}).status_code == 403
+    assert sa.get(f"/apis/{GROUP}/v1beta1/numbers").status_code == 403
+    assert sa.get(f"/apis/{GROUP}/v1beta1/namespaces/default/numbers").status_code == 403
+    _, _, message = status_of(sa.get("/api/v1/namespaces"))
+    assert message.endswith('cannot list resource "namespaces" in API group "" at the cluster '
+                            "scope")
+    # the admin token is all-powerful, whatever RBAC says
+    assert http.get(f"/apis/{GROUP}/v1beta1/numbers").status_code == 200
+
+
+def test_bootstrap_cluster_roles_are_stored_objects(http: Http) -> None:
+    roles = http.get("/apis/rbac.authorization.k8s.io/v1/clusterroles").json()["items"]
+    names = {r["metadata"]["name"] for r in roles}
+    assert {"cluster-admin", "system:discovery", "system:basic-user",
+            "system:public-info-viewer"} <= names
+    binding = http.get(
+        "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/system:discovery").json()
+    assert binding["subjects"] == [{"apiGroup": "rbac.authorization.k8s.io", "kind": "Group",
+                                    "name": "system:authenticated"}]

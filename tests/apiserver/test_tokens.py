@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import base64
+import functools
 import json
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +16,8 @@ from mathctl.apiserver import tokens
 from mathctl.apiserver.errors import ApiError
 from mathctl.apiserver.rbac import AUTHENTICATED
 from mathctl.apiserver.tokens import TokenIssuer, bearer_token
+
+from .kube import Http, status_of
 
 NOW = 1_700_000_000.0
 
@@ -173,3 +178,62 @@ def test_bound_object_refs_are_refused_with_the_fix(issuer: TokenIssuer) -> None
     ("", None)])
 def test_bearer_token(header: str, token: str | None) -> None:
     assert bearer_token(header) == token
+
+
+# --- on the embedded server, over HTTP, and with kubectl -----------------------------------------
+
+
+def test_token_request_over_http(http: Http, namespace: str) -> None:
+    path = f"/api/v1/namespaces/{namespace}/serviceaccounts"
+    missing = http.post(f"{path}/nobody/token", {"kind": "TokenRequest",
+                                                 "apiVersion": "authentication.k8s.io/v1"})
+    assert status_of(missing) == (404, "NotFound", 'serviceaccounts "nobody" not found')
+    assert http.post(path, {"apiVersion": "v1", "kind": "ServiceAccount",
+                            "metadata": {"name": "op"}}).status_code == 201
+    short = http.post(f"{path}/op/token", {"spec": {"expirationSeconds": 60}})
+    assert status_of(short)[:2] == (422, "Invalid")
+    answer = http.post(f"{path}/op/token", {"spec": {"expirationSeconds": 600}})
+    assert answer.status_code == 201
+    body = answer.json()
+    assert body["kind"] == "TokenRequest"
+    assert body["spec"]["expirationSeconds"] == 600
+    assert claims_of(body["status"]["token"])["sub"] == f"system:serviceaccount:{namespace}:op"
+
+
+def test_a_token_stops_working_when_its_service_account_is_deleted(
+        embedded: Any, http: Http, namespace: str) -> None:
+    path = f"/api/v1/namespaces/{namespace}/serviceaccounts"
+    http.post(path, {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "gone"}})
+    token = http.post(f"{path}/gone/token", {}).json()["status"]["token"]
+    sa = Http(embedded.server, token, embedded.api_client.configuration.ssl_ca_cert)
+    assert sa.get("/apis").status_code == 200
+    assert http.delete(f"{path}/gone").status_code == 200
+    assert status_of(sa.get("/apis")) == (401, "Unauthorized", "Unauthorized")
+    assert Http(embedded.server, "not-a-token", sa.session.verify).get("/apis").status_code == 401
+
+
+@pytest.mark.kubectl
+@pytest.mark.skipif(shutil.which("kubectl") is None, reason="kubectl is not installed")
+def test_kubectl_create_token_and_use_it(embedded: Any, namespace: str, tmp_path: Path) -> None:
+    kubectl = [str(shutil.which("kubectl")), "--kubeconfig", embedded.kubeconfig]
+    run = functools.partial(subprocess.run, capture_output=True, text=True, timeout=60)
+    created = run([*kubectl, "-n", namespace, "create", "serviceaccount", "op"])
+    assert created.returncode == 0, created.stderr
+    made = run([*kubectl, "-n", namespace, "create", "token", "op", "--duration=20m"])
+    assert made.returncode == 0, made.stderr
+    token = made.stdout.strip()
+    assert claims_of(token)["exp"] - claims_of(token)["iat"] == 1200
+    as_sa = [*kubectl, "--token", token]
+    denied = run([*as_sa, "-n", namespace, "get", "configmaps"])
+    assert denied.returncode != 0
+    assert (f'Error from server (Forbidden): configmaps is forbidden: User '
+            f'"system:serviceaccount:{namespace}:op" cannot list resource "configmaps" in API '
+            f'group "" in the namespace "{namespace}"') in denied.stderr
+    granted = run([*kubectl, "-n", namespace, "create", "rolebinding", "op-view",
+                   "--clusterrole=view-configmaps", f"--serviceaccount={namespace}:op"])
+    assert granted.returncode == 0, granted.stderr
+    role = run([*kubectl, "create", "clusterrole", "view-configmaps", "--verb=get,list",
+                "--resource=configmaps"])
+    assert role.returncode == 0 or "AlreadyExists" in role.stderr, role.stderr
+    listed = run([*as_sa, "-n", namespace, "get", "configmaps"])
+    assert listed.returncode == 0, listed.stderr
