@@ -1,0 +1,186 @@
+"""How fast is ``mathctl.core.two_squares`` next to SymPy, and do the two agree?
+
+Run ``python bench/two_squares.py`` (200 numbers a row) or ``--quick`` (20 a row); ``make bench``
+runs it with the other benchmarks. Each row is timed best-of-``--repeat`` in CPU time of this
+process (``time.process_time``: the machines are shared, and wall time there mostly measures the
+neighbours), SymPy's factor cache cleared before each of its runs, and every answer is checked
+against SymPy's (exit status 1 on a disagreement). Nothing here asserts on time: the table is the
+result.
+
+The numbers, all from ``random.Random(seed)`` so every run sees the same ones:
+
+- primes ≡ 1 (mod 4) near 10**k: the first such prime after 10**k + a random offset below
+  10**k / 10 (SymPy's ``nextprime`` finds them, so mathctl does not pick its own inputs);
+- composites near 10**k, alternating two kinds. Even places: a product built to have
+  representations: maybe a factor 2, maybe q² for a small prime q ≡ 3 (mod 4), then two to four
+  primes ≡ 1 (mod 4) whose digit counts split the rest at random cut points (so some are
+  balanced semiprimes, the hard case for factoring). Odd places: 10**k + a random offset below
+  10**k / 10, whatever its factors (about one in eight of those has representations).
+
+SymPy's ``sum_of_squares(n, 2, zeros=True)`` (``sympy.solvers.diophantine.diophantine``) yields
+each pair once, smaller first, ``(0, b)`` included with ``zeros=True``, in no particular order.
+For a prime it uses the Euclidean algorithm, but for a composite that has representations it
+tries every a up to √n (``pow_rep_recursive``), about 10**9 steps near 10**18. So the composite
+rows near 10**18 compare with ``diop_DN(-1, n)``, SymPy's number-theoretic solver of
+x² + y² = n (it returns signed, ordered pairs; they are normalised before comparing), and one
+row near 10**10 shows ``sum_of_squares`` itself on composites.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import platform
+import random
+import sys
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import sympy
+from sympy.ntheory.factor_ import factor_cache
+from sympy.solvers.diophantine.diophantine import diop_DN, sum_of_squares
+
+from mathctl.core.two_squares import two_squares
+
+Pairs = list[tuple[int, int]]
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the table: the numbers and the SymPy call they are compared with."""
+
+    label: str
+    numbers: list[int]
+    reference_name: str
+    reference: Callable[[int], Iterable[tuple[int, int]]]
+
+
+def sympy_sum_of_squares(n: int) -> Pairs:
+    return list(sum_of_squares(n, 2, zeros=True))
+
+
+def sympy_diop_dn(n: int) -> Pairs:
+    return diop_DN(-1, n)
+
+
+def normalise(pairs: Iterable[tuple[int, int]]) -> Pairs:
+    """Signed or ordered pairs → sorted unique (a, b) with 0 ≤ a ≤ b."""
+    return sorted({(min(abs(a), abs(b)), max(abs(a), abs(b))) for a, b in pairs})
+
+
+def prime_one_mod_four_after(start: int) -> int:
+    p = sympy.nextprime(start)
+    while p % 4 != 1:
+        p = sympy.nextprime(p)
+    return int(p)
+
+
+def primes_near(exponent: int, count: int, rng: random.Random) -> list[int]:
+    base = 10**exponent
+    return [prime_one_mod_four_after(base + rng.randrange(base // 10)) for _ in range(count)]
+
+
+def constructed_composite(exponent: int, rng: random.Random) -> int:
+    """A number ≥ 10**exponent that is a sum of two squares, with a random shape of factors."""
+    n = 1
+    if rng.random() < 0.5:
+        n *= 2
+    if rng.random() < 0.5:
+        n *= rng.choice((3, 7, 11, 19, 23, 31, 43, 47)) ** 2
+    parts = rng.choice((2, 3, 4))
+    digits = exponent - math.log10(n)
+    cuts = sorted(rng.uniform(0, digits) for _ in range(parts - 1))
+    for low, high in zip([0.0, *cuts[:-1]], cuts, strict=True):
+        n *= prime_one_mod_four_after(int(10 ** (high - low)))
+    return n * prime_one_mod_four_after(-(-(10**exponent) // n))
+
+
+def composites_near(exponent: int, count: int, rng: random.Random) -> list[int]:
+    base = 10**exponent
+    return [
+        constructed_composite(exponent, rng) if i % 2 == 0 else base + rng.randrange(base // 10)
+        for i in range(count)
+    ]
+
+
+def build_rows(count: int, seed: int) -> list[Row]:
+    rng = random.Random(seed)
+    sos = "sum_of_squares(n, 2, zeros=True)"
+    rows = [
+        Row(
+            f"primes ≡ 1 (mod 4) near 10^{k}", primes_near(k, count, rng), sos, sympy_sum_of_squares
+        )
+        for k in (6, 18, 40, 100)
+    ]
+    rows.append(
+        Row(
+            "composites near 10^18",
+            composites_near(18, count, rng),
+            "diop_DN(-1, n)",
+            sympy_diop_dn,
+        )
+    )
+    rows.append(
+        Row("composites near 10^10", composites_near(10, count, rng), sos, sympy_sum_of_squares)
+    )
+    return rows
+
+
+def best_time(
+    function: Callable[[int], Iterable[tuple[int, int]]], numbers: list[int], repeat: int
+) -> tuple[float, list[Iterable[tuple[int, int]]]]:
+    """(best CPU seconds over up to ``repeat`` runs, the answers of the last run).
+
+    A run that takes more than a second is not repeated: its noise is small already.
+    """
+    best = math.inf
+    answers: list[Iterable[tuple[int, int]]] = []
+    for _ in range(repeat):
+        factor_cache.clear()
+        start = time.process_time()
+        answers = [function(n) for n in numbers]
+        best = min(best, time.process_time() - start)
+        if best > 1.0:
+            break
+    return best, answers
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="20 numbers a row instead of 200")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per row, best one counts")
+    parser.add_argument("--seed", type=int, default=20240601)
+    args = parser.parse_args(argv)
+    count = 20 if args.quick else 200
+
+    print(
+        f"two_squares vs SymPy {sympy.__version__} on Python {platform.python_version()}; "
+        f"{count} numbers a row, best of {args.repeat}, seed {args.seed}"
+    )
+    rows = build_rows(count, args.seed)
+    two_squares(10**18 + 9)  # warm up both sides (imports, sieve tables)
+    sympy_sum_of_squares(10**18 + 9)
+
+    header = f"{'row':<32} {'n':>4} {'mathctl ms':>11} {'sympy ms':>10} {'ratio':>7}  sympy call"
+    print(header)
+    print("-" * len(header))
+    failures = 0
+    for row in rows:
+        ours_s, ours = best_time(two_squares, row.numbers, args.repeat)
+        theirs_s, theirs = best_time(row.reference, row.numbers, args.repeat)
+        for n, mine, reference in zip(row.numbers, ours, theirs, strict=True):
+            if mine != normalise(reference):
+                failures += 1
+                print(f"DISAGREE on {n}: mathctl {mine}, sympy {normalise(reference)}")
+        print(
+            f"{row.label:<32} {len(row.numbers):>4} {ours_s * 1e3:>11.1f} {theirs_s * 1e3:>10.1f}"
+            f" {theirs_s / ours_s:>6.1f}×  {row.reference_name}"
+        )
+    represented = sum(bool(two_squares(n)) for n in rows[4].numbers)
+    print(f"\ncomposites near 10^18 that are sums of two squares: {represented}/{count}")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
