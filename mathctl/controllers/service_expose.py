@@ -28,6 +28,7 @@ from typing import Any
 from kubernetes.client import ApiClient, CoreV1Api, CustomObjectsApi, NetworkingV1Api
 from kubernetes.client.exceptions import ApiException
 
+from mathctl.controllers.cache import Cache
 from mathctl.controllers.objects import BeforeWrite, describe_error, is_already_exists, is_conflict
 from mathctl.controllers.outcome import Outcome, Verb, Write
 from mathctl.core.expose import Action, Conflict, Create, Nothing, Update, not_ready, plan
@@ -65,13 +66,16 @@ def reconcile_service_expose(
     *,
     before_write: BeforeWrite | None = None,
     now: Clock = utc_now,
+    cache: Cache | None = None,
 ) -> Outcome:
     """Make the Ingress of ServiceExpose ``namespace``/``name`` what it asks for; report status.
 
     ``before_write`` is called before every write (tests use it to change the world between
     the read and the write, which must end in a 409 and a fresh pass, never a lost update);
     ``now()`` gives the time of condition transitions. Same contract as the reconciles in
-    :mod:`mathctl.controllers.reconcile`.
+    :mod:`mathctl.controllers.reconcile`, except that ``cache`` is accepted and not used: a
+    pass is three GETs by name (no LIST to save), and two of the objects — the Ingress and
+    the Service — are not in the operator's cache.
     """
     outcome = Outcome(KIND, namespace, name)
     io = _Cluster(api, namespace, outcome, before_write)

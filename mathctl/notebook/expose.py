@@ -1,10 +1,10 @@
-"""Notebook 80's cluster helpers: apply a manifest file, and one screen about a ServiceExpose.
+"""Notebook 80's cluster helpers: apply or delete a manifest file; one screen per ServiceExpose.
 
 Stage 80 (``solutions/80-service-expose.ipynb``) works with kinds the earlier stages never
 touch — Deployments, Services, Ingresses, ServiceExposes — so it needs a small ``kubectl
-apply -f`` (the kit must not require kubectl) and a compact, deterministic view of what the
-controller did: the ServiceExpose's host and conditions beside the Ingress it owns. The
-report is plain text so nbval can compare it (uids and namespaces are sanitized).
+apply -f`` and ``delete -f`` (the kit must not require kubectl) and a compact, deterministic
+view of what the controller did: the ServiceExpose's host and conditions beside the Ingress
+it owns. The report is plain text so nbval can compare it (namespaces are sanitized).
 """
 
 from __future__ import annotations
@@ -48,6 +48,26 @@ def apply_manifests(cluster: Any, path: str | Path, namespace: str) -> list[str]
             resource.replace(body=body, namespace=namespace)
             verb = "replaced"
         done.append(f"{verb} {doc['kind']}/{name}")
+    return done
+
+
+def delete_manifests(cluster: Any, path: str | Path, namespace: str) -> list[str]:
+    """Delete every object of a YAML file from ``namespace`` (``kubectl delete -f``); objects
+    already gone are skipped. Returns one line per object deleted."""
+    full = Path(path) if Path(path).is_absolute() else _ROOT / path
+    dyn = dynamic.DynamicClient(api_client_of(cluster))
+    done = []
+    for doc in yaml.safe_load_all(full.read_text(encoding="utf-8")):
+        if not doc:
+            continue
+        resource = dyn.resources.get(api_version=doc["apiVersion"], kind=doc["kind"])
+        try:
+            resource.delete(name=doc["metadata"]["name"], namespace=namespace)
+        except ApiException as err:
+            if err.status != 404:
+                raise
+            continue
+        done.append(f"deleted {doc['kind']}/{doc['metadata']['name']}")
     return done
 
 

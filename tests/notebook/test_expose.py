@@ -5,7 +5,7 @@ from __future__ import annotations
 from kubernetes.client import ApiClient, AppsV1Api, CoreV1Api
 
 from mathctl.controllers.service_expose import reconcile_service_expose
-from mathctl.notebook.expose import apply_manifests, expose_report
+from mathctl.notebook.expose import apply_manifests, delete_manifests, expose_report
 
 WEB = "crds/samples/serviceexpose-web.yaml"
 
@@ -19,6 +19,9 @@ def test_apply_creates_then_replaces(api_client: ApiClient, namespace: str,
     assert AppsV1Api(api_client).read_namespaced_deployment("web", namespace).spec.replicas == 1
     service = CoreV1Api(api_client).read_namespaced_service("web", namespace)
     assert service.spec.ports[0].port == 8080
+    assert delete_manifests(api_client, WEB, namespace) == [
+        "deleted Deployment/web", "deleted Service/web", "deleted ServiceExpose/web"]
+    assert delete_manifests(api_client, WEB, namespace) == []
 
 
 def test_report_shows_the_service_expose_and_its_ingress(api_client: ApiClient, namespace: str,
