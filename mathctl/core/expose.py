@@ -64,6 +64,7 @@ class InvalidHost(ValueError):
 
 
 # ---------------------------------------------------------------------------------- Observe
+# The talk's first question: which Ingress should exist?
 def host_for(service_name: str, namespace: str, domain: str) -> str:
     """The public host for a Service: ``<service>.<namespace>.<domain>``, checked as DNS.
 
@@ -104,7 +105,6 @@ def host_for(service_name: str, namespace: str, domain: str) -> str:
     return host
 
 
-# ------------------------------------------------------------------------------------ Diff
 def desired_ingress(se: ServiceExpose, namespace: str) -> Body:
     """The ``networking.k8s.io/v1`` Ingress this ServiceExpose asks for, named like it.
 
@@ -139,6 +139,7 @@ def desired_ingress(se: ServiceExpose, namespace: str) -> Body:
     }
 
 
+# ------------------------------------------------------------------------------------ Diff
 @dataclass(frozen=True)
 class Create:
     """No Ingress of that name exists: create ``ingress``."""
