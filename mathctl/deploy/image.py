@@ -1,25 +1,24 @@
-"""What the operator image installs, and a guard that holds a local process to exactly that.
+"""What the operator image installs, and a site that holds a local process to exactly that.
 
 Why it exists: the image must carry only the operator's runtime dependencies — no JupyterLab,
 ipywidgets or matplotlib — listed in ``deploy/image/requirements.txt`` and installed next to
 mathctl (``pip install --no-deps``). Whether that list is enough cannot be learnt from the
 list; it is learnt by running the operator with nothing else importable. :func:`closure` finds
 the distributions the image will hold (the list and, through their metadata in this
-environment, everything they require), and :func:`import_guard` writes a ``sitecustomize``
-that makes every other installed distribution's modules unimportable in a process that puts
-it on ``PYTHONPATH``. :mod:`mathctl.deploy.podrun` runs the operator that way.
+environment, everything they require), and :func:`image_site` links exactly those, and
+mathctl, into one directory; :mod:`mathctl.deploy.podrun` runs the operator with ``python -S``
+on that directory alone, so it can import nothing the image would not have.
 """
 
 from __future__ import annotations
 
 import importlib.metadata as md
-import re
 from pathlib import Path
 
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from mathctl.deploy.install import DEPLOY
+from mathctl.deploy.install import DEPLOY, ROOT
 
 REQUIREMENTS = DEPLOY / "image" / "requirements.txt"
 PACKAGE = "mathctl"
@@ -54,43 +53,28 @@ def closure(roots: list[Requirement]) -> set[str]:
     return seen
 
 
-def blocked_modules(allowed: set[str]) -> list[str]:
-    """Top-level import names that belong only to installed distributions not in ``allowed``."""
-    by_module = md.packages_distributions()
-    blocked = []
-    for module, dists in by_module.items():
-        names = {canonicalize_name(d) for d in dists}
-        if names and not names & allowed and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", module):
-            blocked.append(module)
-    return sorted(blocked)
+def image_site(directory: Path, path: Path = REQUIREMENTS) -> Path:
+    """A directory holding only what the image installs: links to the top-level modules and
+    metadata of every distribution in the :func:`closure`, and to mathctl itself.
 
-
-_GUARD = '''\
-"""Written by mathctl.deploy.image: only what the operator image installs is importable."""
-import importlib.abc
-import sys
-
-BLOCKED = frozenset({blocked!r})
-
-
-class _ImageOnly(importlib.abc.MetaPathFinder):
-    def find_spec(self, name, path=None, target=None):
-        if name.partition(".")[0] in BLOCKED:
-            raise ModuleNotFoundError(
-                f"No module named {{name!r}} (not in the operator image: "
-                "add it to deploy/image/requirements.txt if the operator needs it)",
-                name=name)
-        return None
-
-
-sys.meta_path.insert(0, _ImageOnly())
-'''
-
-
-def import_guard(directory: Path, path: Path = REQUIREMENTS) -> Path:
-    """Write the guard's ``sitecustomize.py`` into ``directory``; return the directory."""
-    allowed = closure(requirements(path)) | {PACKAGE}
+    A process started as ``python -S`` (no site-packages, no ``.pth`` hooks) with this
+    directory on ``PYTHONPATH`` sees the standard library, these and nothing else — not even
+    for ``importlib.util.find_spec`` probes — as in the image.
+    """
     directory.mkdir(parents=True, exist_ok=True)
-    (directory / "sitecustomize.py").write_text(
-        _GUARD.format(blocked=sorted(blocked_modules(allowed))), encoding="utf-8")
+    for name in sorted(closure(requirements(path))):
+        try:
+            dist = md.distribution(name)
+        except md.PackageNotFoundError:
+            raise FileNotFoundError(
+                f"{name} (needed by deploy/image/requirements.txt) is not installed here; "
+                "install the test environment first (pip install -e '.[test]')") from None
+        base = Path(str(dist.locate_file("")))
+        tops = {Path(str(f)).parts[0] for f in dist.files or ()} - {".."}
+        for top in sorted(tops):
+            link, target = directory / top, base / top
+            if target.exists() and not link.exists():
+                link.symlink_to(target)
+    package = ROOT / PACKAGE
+    (directory / PACKAGE).symlink_to(package)
     return directory

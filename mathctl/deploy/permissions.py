@@ -9,7 +9,10 @@ refused in the operator's role: a least-privilege role names every verb and reso
 
 Non-resource requests (``/apis``, ``/version``) are not counted: every authenticated identity
 may make them through kube's ``system:discovery`` role, on a real cluster as on the embedded
-one. Used by :mod:`mathctl.deploy.podrun` and ``tests/deploy/test_rbac_rules.py``.
+one. A recorded run also cannot show reads that only a conflict causes (the reconciles read
+from a watch-fed cache and go to the server only after a 409 or an "AlreadyExists"):
+:func:`conflict_reads` adds those, derived from the controllers' table of kinds. Used by
+:mod:`mathctl.deploy.podrun` and ``tests/deploy/test_podrun.py``.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from mathctl.apiserver.rbac import Attributes
+from mathctl.controllers.reconcile import KINDS, KindInfo
 
 Permission = tuple[str, str, str]
 """``(apiGroup, resource or resource/subresource, verb)``."""
@@ -49,6 +53,20 @@ def from_rules(rules: Iterable[Mapping[str, Any]]) -> set[Permission]:
 def from_requests(requests: Iterable[Attributes]) -> set[Permission]:
     """The permissions a list of requests needed (non-resource requests left out)."""
     return {(a.api_group, a.combined_resource, a.verb) for a in requests if a.resource_request}
+
+
+def conflict_reads(kinds: Iterable[KindInfo] = KINDS) -> set[Permission]:
+    """The server reads a reconcile makes only after a conflict (``mathctl.controllers.objects``
+    switches to live reads): it gets the object it reconciles again and lists its children;
+    a child whose create answered "AlreadyExists" is read with a get."""
+    reads: set[Permission] = set()
+    for info in kinds:
+        names = info.names
+        reads.add((names.group, names.plural, "get"))
+        if info.owner is not None:  # a child kind: listed by its owner, and read on a clash
+            reads.update({(names.group, names.plural, "list"),
+                          (names.group, names.plural, "get")})
+    return reads
 
 
 def to_rules(permissions: Iterable[Permission]) -> list[dict[str, list[str]]]:

@@ -12,7 +12,7 @@ kubelet here, so :class:`PodRun` does the kubelet's part by hand:
    token`` does) and writes a kubeconfig with only that token — the pod's credentials;
 4. starts the container's command — the Dockerfile's ENTRYPOINT followed by the Deployment's
    ``args``, with the Deployment's ``env`` — as a process, with its liveness endpoint on a free
-   local port, optionally able to import only what the image installs (:mod:`.image`);
+   local port, able to import only what the image installs (:mod:`.image`);
 5. lets a caller drive the workshop's samples through every kind of change
    (:func:`exercise_samples`) and collect what the operator asked of the server
    (:meth:`PodRun.requests`) and what it logged (:meth:`PodRun.log`).
@@ -73,15 +73,17 @@ def pod_command(dockerfile: Dockerfile, container: Mapping[str, Any], liveness_p
     """The container's command line as the kubelet starts it, made runnable on this machine.
 
     Kubernetes semantics: the container's ``command`` (else the image's ENTRYPOINT), then its
-    ``args`` (else the image's CMD). The liveness endpoint moves to ``127.0.0.1:<port>`` and
-    executables come from this Python's environment (the image's ``/opt/mathctl/bin``).
+    ``args`` (else the image's CMD). The liveness endpoint moves to ``127.0.0.1:<port>``, and a
+    console script (``kopf``) is run by this Python with ``-S``: no site-packages, so only
+    what ``PYTHONPATH`` offers (the image's packages) can be imported.
     """
     command = list(container.get("command") or dockerfile.entrypoint())
     args = list(container.get("args") if "args" in container else dockerfile.cmd())
     line = command + args
-    bin_dir = Path(sys.executable).parent
-    if line and (bin_dir / line[0]).exists():
-        line[0] = str(bin_dir / line[0])
+    script = Path(sys.executable).parent / line[0] if line else None
+    if script is not None and script.exists():
+        # the console script, run by this Python without site-packages (see .image)
+        line[:1] = [sys.executable, "-S", str(script)]
     for n, word in enumerate(line):
         if word.startswith("--liveness="):
             path = "/" + word.split("://", 1)[1].split("/", 1)[1]
@@ -220,8 +222,13 @@ class PodRun:
         ticks = int(stat[11]) + int(stat[12])  # utime + stime (fields 14, 15)
         return peak_kib / 1024, ticks / os.sysconf("SC_CLK_TCK")
 
-    def needed(self) -> set[permissions.Permission]:
+    def recorded(self) -> set[permissions.Permission]:
+        """What the ServiceAccount's recorded requests needed."""
         return permissions.from_requests(a for a, _ in self.requests())
+
+    def needed(self) -> set[permissions.Permission]:
+        """What the recorded requests needed, plus the reads only a conflict causes."""
+        return self.recorded() | permissions.conflict_reads()
 
     def denied(self) -> set[permissions.Permission]:
         return permissions.from_requests(a for a, ok in self.requests() if not ok)
@@ -261,11 +268,11 @@ class PodRun:
         env.update({e["name"]: str(e.get("value", "")) for e in container.get("env") or ()})
         env["KUBECONFIG"] = str(kubeconfig)
         if self.image_only:
-            from mathctl.deploy.image import import_guard
+            from mathctl.deploy.image import image_site
 
-            env["PYTHONPATH"] = os.pathsep.join(
-                [str(import_guard(self.workdir / "guard")), env.get("PYTHONPATH", "")]
-            ).rstrip(os.pathsep)
+            env["PYTHONPATH"] = str(image_site(self.workdir / "site"))
+        else:
+            self.command = [w for w in self.command if w != "-S"]
         log = self.log_path.open("wb")
         try:
             self.proc = subprocess.Popen(self.command, env=env, stdin=subprocess.DEVNULL,
@@ -432,6 +439,8 @@ def print_rbac_report() -> int:
         print("Denied (403):\n" + permissions.describe(denied))
     if granted - needed:
         print("Granted but never used:\n" + permissions.describe(granted - needed))
+    print("(the rules include the reads a reconcile makes only after a 409 Conflict; see "
+          "mathctl.deploy.permissions.conflict_reads)")
     if needed == granted:
         print("deploy/base/clusterrole.yaml grants exactly these.")
         return 0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -11,7 +10,8 @@ import yaml
 
 from mathctl.deploy import install
 
-KUBECTL = shutil.which("kubectl")
+from . import kustomize
+from .kustomize import KUBECTL, needs_kubectl
 
 
 def key(doc: dict) -> tuple[str, str, str]:  # type: ignore[type-arg]
@@ -49,6 +49,13 @@ def test_the_check_command_reports_a_stale_file(tmp_path: Path) -> None:
     assert not install.write(stale)
 
 
+def test_the_command_line_checks_and_writes(capsys: pytest.CaptureFixture[str]) -> None:
+    from mathctl.deploy.__main__ import main
+
+    assert main(["--check"]) == 0
+    assert "is current" in capsys.readouterr().out
+
+
 def test_sources_that_transform_are_refused_with_the_fix(tmp_path: Path) -> None:
     (tmp_path / "kustomization.yaml").write_text(
         "resources: [a.yaml]\nimages: [{name: mathctl, newTag: dev}]\n")
@@ -62,12 +69,60 @@ def test_sources_that_transform_are_refused_with_the_fix(tmp_path: Path) -> None
 
 
 @pytest.mark.kubectl
-@pytest.mark.skipif(KUBECTL is None, reason="kubectl is not installed")
+@needs_kubectl
 def test_kubectl_kustomize_builds_the_same_objects_as_the_generator() -> None:
-    built = subprocess.run([str(KUBECTL), "kustomize", str(install.DEPLOY)], check=True,
-                           capture_output=True, text=True).stdout
     ours = [d for d in install.documents(install.render())
             if d["kind"] != "CustomResourceDefinition"]
-    theirs = install.documents(built)
+    theirs = kustomize.build(install.DEPLOY)
     assert sorted(map(key, theirs)) == sorted(map(key, ours))
     assert sorted(theirs, key=key) == sorted(ours, key=key)
+
+
+@pytest.mark.kubectl
+@needs_kubectl
+def test_kubectl_applies_install_yaml_to_the_embedded_server() -> None:
+    from mathctl.apiserver.testing import EmbeddedServer
+
+    with EmbeddedServer() as server:
+        kubectl = [str(KUBECTL), "--kubeconfig", server.kubeconfig]
+
+        def run(*args: str) -> subprocess.CompletedProcess[str]:
+            done = subprocess.run([*kubectl, *args], capture_output=True, text=True,
+                                  timeout=120)
+            assert done.returncode == 0, done.stderr
+            return done
+
+        # As on a real cluster, a server-side dry run creates nothing, so on a fresh cluster
+        # the objects inside the (not yet created) namespace are refused.
+        fresh = subprocess.run([*kubectl, "apply", "-f", str(install.INSTALL),
+                                "--dry-run=server"], capture_output=True, text=True, timeout=120)
+        assert "namespace/mathctl-system created (server dry run)" in fresh.stdout
+        assert "clusterrole.rbac.authorization.k8s.io/mathctl-operator created (server dry " \
+               "run)" in fresh.stdout
+        assert 'namespaces "mathctl-system" not found' in fresh.stderr
+        absent = subprocess.run([*kubectl, "get", "namespace", "mathctl-system"],
+                                capture_output=True, text=True, timeout=60)
+        assert absent.returncode != 0, "a dry run must not create anything"
+        applied = run("apply", "-f", str(install.INSTALL))
+        assert 'deployment.apps/mathctl-operator created' in applied.stdout
+        assert 'customresourcedefinition.apiextensions.k8s.io/numbers.math.mathctl.example ' \
+               'created' in applied.stdout
+        again = run("apply", "-f", str(install.INSTALL))
+        assert "created" not in again.stdout and "configured" not in again.stdout, again.stdout
+        dry = run("apply", "-f", str(install.INSTALL), "--dry-run=server")
+        assert "deployment.apps/mathctl-operator unchanged (server dry run)" in dry.stdout
+        kustomized = run("apply", "-k", str(install.DEPLOY))
+        assert "configured" not in kustomized.stdout, kustomized.stdout
+        role = run("get", "clusterrole", "mathctl-operator", "-o", "yaml")
+        assert yaml.safe_load(role.stdout)["rules"] == \
+            next(d for d in install.documents(install.INSTALL.read_text())
+                 if d["kind"] == "ClusterRole")["rules"]
+        token = run("-n", "mathctl-system", "create", "token", "mathctl-operator").stdout
+        as_operator = [*kubectl, "--token", token.strip()]
+        allowed = subprocess.run([*as_operator, "get", "numbers", "-A"], capture_output=True,
+                                 text=True, timeout=60)
+        assert allowed.returncode == 0, allowed.stderr
+        denied = subprocess.run([*as_operator, "get", "secrets", "-A"], capture_output=True,
+                                text=True, timeout=60)
+        assert 'cannot list resource "secrets" in API group "" at the cluster scope' in \
+            denied.stderr

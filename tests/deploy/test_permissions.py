@@ -53,3 +53,9 @@ def test_to_rules_round_trips_and_groups_resources_with_the_same_verbs() -> None
     assert rules[0]["apiGroups"] == [""]
     assert permissions.describe({(G, "numbers/status", "update")}) == \
         f"  update numbers/status ({G})"
+
+
+def test_conflict_reads_follow_the_controllers_table_of_kinds() -> None:
+    reads = permissions.conflict_reads()
+    assert reads == {(G, "fermats", "get"), (G, "tuples", "get"), (G, "tuples", "list"),
+                     (G, "numbers", "get"), (G, "numbers", "list")}
