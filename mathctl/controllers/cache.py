@@ -21,13 +21,22 @@ Bodies here are shared between threads and must be treated as read-only. Used by
 
 from __future__ import annotations
 
-import copy
 import threading
 from collections.abc import Mapping
 from typing import Any
 
 Body = dict[str, Any]
 ObjectKey = tuple[str, str, str]  # kind, namespace, name
+
+
+def json_copy(value: Any) -> Any:
+    """A deep copy of JSON-shaped data (dicts, lists, scalars), several times faster than
+    ``copy.deepcopy``, which matters at one copy per watch event."""
+    if isinstance(value, dict):
+        return {k: json_copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [json_copy(v) for v in value]
+    return value
 
 
 def _controller_uid(body: Mapping[str, Any]) -> str | None:
@@ -58,7 +67,7 @@ class Cache:
             if old is not None:
                 self._unindex(kind, key, old)
             if event_type != "DELETED":
-                fresh = copy.deepcopy(dict(body))
+                fresh = json_copy(dict(body))
                 self._objects[key] = fresh
                 uid = _controller_uid(fresh)
                 if uid is not None:
@@ -88,3 +97,29 @@ class Cache:
     def object_keys(self) -> list[ObjectKey]:
         with self._lock:
             return list(self._objects)
+
+
+class ParsedModels:
+    """Typed models parsed from bodies, remembered by (kind, uid, resourceVersion).
+
+    A body with the same uid and resourceVersion is the same object state, so it need not be
+    parsed again: a Fermat(4999) reconcile reads 2 500 Tuples, and parsing each costs more than
+    everything else it does. Bounded: forgets everything when it grows past ``limit``.
+    """
+
+    def __init__(self, limit: int = 50_000) -> None:
+        self.limit = limit
+        self._models: dict[tuple[str, str, str], Any] = {}
+
+    def parse(self, model: Any, body: Mapping[str, Any]) -> Any:
+        meta = body.get("metadata") or {}
+        uid, rv = meta.get("uid"), meta.get("resourceVersion")
+        if not uid or not rv:
+            return model.from_dict(body)
+        key = (model.KIND.kind, uid, rv)
+        found = self._models.get(key)
+        if found is None:
+            if len(self._models) >= self.limit:
+                self._models.clear()
+            found = self._models[key] = model.from_dict(body)
+        return found

@@ -27,6 +27,7 @@ from typing import Any, ClassVar, Protocol
 
 from kubernetes.client.exceptions import ApiException
 
+from mathctl.controllers.cache import ParsedModels
 from mathctl.controllers.objects import (
     CONTROLLER_UID_LABEL,
     Body,
@@ -39,6 +40,9 @@ from mathctl.controllers.objects import (
 from mathctl.core.desired import diff_children
 from mathctl.resources.group import API_VERSION, KindNames
 from mathctl.resources.wire import to_wire
+
+PARSED = ParsedModels()
+"""Typed children parsed once per resourceVersion, shared by every reconcile of the process."""
 
 
 class StaleRead(Exception):
@@ -175,7 +179,7 @@ def _adopt_or_report(objects: Objects, parent: Mapping[str, Any], model: type[Ch
 def _spec_of(model: type[ChildModel], body: Mapping[str, Any]) -> Any:
     """The typed spec of a child, or None if it no longer parses (then it is put back)."""
     try:
-        return model.from_dict(body).spec
+        return PARSED.parse(model, body).spec
     except ValueError:
         return None
 

@@ -39,7 +39,7 @@ from kubernetes.client import ApiClient
 from kubernetes.client.exceptions import ApiException
 
 from mathctl.controllers.cache import Cache
-from mathctl.controllers.children import Children, StaleRead, converge_children
+from mathctl.controllers.children import PARSED, Children, StaleRead, converge_children
 from mathctl.controllers.objects import BeforeWrite, Body, Objects, is_conflict
 from mathctl.controllers.outcome import Outcome
 from mathctl.core.desired import (
@@ -119,7 +119,7 @@ def reconcile_tuple(api: ApiClient, namespace: str, name: str, *,
             return
         children = converge_children(objects, body, Number, wanted)
         objects.outcome.problems.extend(children.problems)
-        observed = [Number.from_dict(c) for c in children.by_name.values()]
+        observed = [PARSED.parse(Number, c) for c in children.by_name.values()]
         status = tuple_status(align_children(wanted, observed), generation,
                               numbers=tup.spec.numbers, conditions=conditions, now=now())
         status_wire = _with_problems(to_wire(status), children, generation, now)
@@ -155,7 +155,7 @@ def reconcile_fermat(api: ApiClient, namespace: str, name: str, *,
             return
         children = converge_children(objects, body, Tuple, wanted)
         objects.outcome.problems.extend(children.problems)
-        observed = [Tuple.from_dict(c) for c in children.by_name.values()]
+        observed = [PARSED.parse(Tuple, c) for c in children.by_name.values()]
         status = fermat_status(n, align_children(wanted, observed), generation,
                                conditions=conditions, now=now())
         status_wire = _with_problems(to_wire(status), children, generation, now)
@@ -252,7 +252,7 @@ def _observe(objects: Objects, kind: KindNames, name: str) -> Body | None:
 def _parse(model: Any, body: Mapping[str, Any], outcome: Outcome) -> Any:
     """The typed object, or None (and a problem) if the body does not fit the model."""
     try:
-        return model.from_dict(body)
+        return PARSED.parse(model, body)
     except ValueError as exc:
         outcome.problems.append(f"{REASON_INVALID}: {exc}")
         return None

@@ -140,3 +140,22 @@ def test_resync_reconciles_every_known_key_and_forgets_deleted_ones() -> None:
     outcomes = asyncio.run(main())
     assert sorted(k.name for k, _ in outcomes) == ["a", "c"]
     assert recorder.calls[("Number", "a")] == 2
+
+
+def test_the_periodic_resync_requeues_known_keys_without_any_event() -> None:
+    recorder = Recorder()
+
+    async def main() -> None:
+        kinds = (KindInfo(NUMBER, recorder("Number"), owner=TUPLE),)
+        d = Dispatcher(None, kinds=kinds, resync=0.05)  # type: ignore[arg-type]
+        await d.start()
+        d.observe("Number", "ADDED", body("n"))
+        loop = asyncio.get_running_loop()
+        mark = loop.time() + 0.01  # strictly after the event's own reconcile began
+        while recorder.calls[("Number", "n")] < 3:
+            assert await d.wait_reconciled([Key("Number", "ns", "n")], since=mark, timeout=5)
+            mark = loop.time()
+        await d.stop()
+
+    asyncio.run(main())
+    assert recorder.calls[("Number", "n")] >= 3
