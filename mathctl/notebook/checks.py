@@ -93,7 +93,8 @@ def check_is_square(fn: Callable[[int], bool]) -> str:
     """Perfect squares from 0 to (2**200 + 1)**2, and negatives."""
     require_callable(fn, "is_square")
     for n in IS_SQUARE_CASES:
-        got = call(fn, (n,), name="is_square", todo="return whether n is a perfect square")
+        got = call(fn, (n,), name="is_square",
+                   todo="return whether n is a perfect square, exactly for any size")
         want = is_square(n)
         if got is not want:
             raise Hint(_is_square_hint(n, got, want))
@@ -168,7 +169,7 @@ TUPLE_CASES: tuple[tuple[str, list[int]], ...] = (
 def check_tuple_children(fn: Callable[[str, list[int]], Any]) -> str:
     """Child Numbers of a Tuple: ``<tuple>-<index>`` with ``numbers[index]``."""
     require_callable(fn, "tuple_children")
-    todo = "return [(f'{tuple_name}-{i}', value) for each value of numbers, in order]"
+    todo = "return one (name, value) pair per entry of numbers, named <tuple>-<index>"
     for name, numbers in TUPLE_CASES:
         where = f"tuple_children({name!r}, {numbers})"
         got = _pairs(call(fn, (name, list(numbers)), name="tuple_children", todo=todo),
@@ -239,7 +240,7 @@ FERMAT_CASES = (("f", 13), ("sq", 25), ("zero", 0), ("one", 1), ("two", 2), ("f"
 def check_fermat_children(fn: Callable[[str, int], Any]) -> str:
     """Child Tuples of a Fermat: ``<fermat>-<i>`` with ``[i, n - i]`` for i = 0 … n // 2."""
     require_callable(fn, "fermat_children")
-    todo = "return [(f'{fermat_name}-{i}', [i, n - i]) for i in range(n // 2 + 1)]"
+    todo = "return one (name, [i, n - i]) pair for each i from 0 to n // 2"
     for name, n in FERMAT_CASES:
         where = f"fermat_children({name!r}, {n})"
         got = _pairs(call(fn, (name, n), name="fermat_children", todo=todo), where, "numbers")
