@@ -35,6 +35,7 @@ from mathctl.controllers.objects import (
     controller_of,
     is_already_exists,
     is_controlled_by,
+    is_namespace_terminating,
     owner_reference,
 )
 from mathctl.core.desired import diff_children
@@ -47,6 +48,10 @@ PARSED = ParsedModels()
 
 class StaleRead(Exception):
     """What was read changed before the write (a child vanished or appeared): read again."""
+
+
+class NamespaceTerminating(Exception):
+    """The namespace is being deleted: its children go with it, creating them again is futile."""
 
 
 class WantedChild(Protocol):
@@ -101,6 +106,8 @@ def converge_children(
         try:
             result.by_name[name] = objects.create(kind, body)
         except ApiException as exc:
+            if is_namespace_terminating(exc):
+                raise NamespaceTerminating(objects.namespace) from exc
             if not is_already_exists(exc):
                 raise
             taken = _adopt_or_report(objects, parent, model, name, typed_spec)

@@ -76,6 +76,14 @@ def is_already_exists(exc: BaseException) -> bool:
     return isinstance(exc, ApiException) and exc.status == 409 and _reason(exc) == "AlreadyExists"
 
 
+def is_namespace_terminating(exc: BaseException) -> bool:
+    """403 because the namespace is being deleted: nothing can be created there any more."""
+    if not (isinstance(exc, ApiException) and exc.status == 403):
+        return False
+    causes = (_status_body(exc).get("details") or {}).get("causes") or ()
+    return any(c.get("reason") == "NamespaceTerminating" for c in causes)
+
+
 def describe_error(exc: BaseException) -> str:
     """A short, readable account of a failed API call (the server's own message if it sent one)."""
     if isinstance(exc, ApiException):

@@ -18,13 +18,14 @@ These signatures are a contract: the operator (``dispatcher``), the scenario har
 (``mathctl.scenarios``) and ``bench/controllers.py`` call them.
 
 One pass: **observe** — get the object (gone → nothing to do: the server's garbage collector
-removes its children; being deleted → leave it be); **compute** — the desired status and
-children with the pure functions of :mod:`mathctl.core.desired`; **converge** — create, put
-back, update or delete children (:mod:`mathctl.controllers.children`), then write the status
-through the ``/status`` subresource *only if it differs*, so a converged object costs reads
-and no write. Every write carries the resourceVersion it was based on; a 409 Conflict means
-someone wrote in between, so the pass starts again from a fresh read (at most
-``MAX_ATTEMPTS`` passes, then the dispatcher retries later with backoff).
+removes its children; being deleted, or its namespace being deleted → leave it be); **compute**
+— the desired status and children with the pure functions of :mod:`mathctl.core.desired`;
+**converge** — create, put back, update or delete children
+(:mod:`mathctl.controllers.children`), then write the status through the ``/status`` subresource
+*only if it differs*, so a converged object costs reads and no write. Every write carries the
+resourceVersion it was based on; a 409 Conflict means someone wrote in between, so the pass
+starts again from a fresh read (at most ``MAX_ATTEMPTS`` passes, then the dispatcher retries
+later with backoff).
 """
 
 from __future__ import annotations
@@ -39,7 +40,13 @@ from kubernetes.client import ApiClient
 from kubernetes.client.exceptions import ApiException
 
 from mathctl.controllers.cache import Cache
-from mathctl.controllers.children import PARSED, Children, StaleRead, converge_children
+from mathctl.controllers.children import (
+    PARSED,
+    Children,
+    NamespaceTerminating,
+    StaleRead,
+    converge_children,
+)
 from mathctl.controllers.objects import BeforeWrite, Body, Objects, is_conflict
 from mathctl.controllers.outcome import Outcome
 from mathctl.core.desired import (
@@ -226,6 +233,8 @@ def _with_conflict_retries(kind: KindNames, api: ApiClient, namespace: str, name
         try:
             one_pass(objects)
             return outcome
+        except NamespaceTerminating:
+            return outcome  # the namespace controller is deleting everything: let it
         except StaleRead:
             outcome.conflicts += 1
         except ApiException as exc:
