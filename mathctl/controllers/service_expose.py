@@ -29,7 +29,13 @@ from kubernetes.client import ApiClient, CoreV1Api, CustomObjectsApi, Networking
 from kubernetes.client.exceptions import ApiException
 
 from mathctl.controllers.cache import Cache
-from mathctl.controllers.objects import BeforeWrite, describe_error, is_already_exists, is_conflict
+from mathctl.controllers.objects import (
+    BeforeWrite,
+    describe_error,
+    is_already_exists,
+    is_conflict,
+    is_namespace_terminating,
+)
 from mathctl.controllers.outcome import Outcome, Verb, Write
 from mathctl.core.expose import Action, Conflict, Create, Nothing, Update, not_ready, plan
 from mathctl.resources.service_expose import (
@@ -83,6 +89,8 @@ def reconcile_service_expose(
         try:
             _reconcile_once(io, name, now)
         except ApiException as exc:
+            if is_namespace_terminating(exc):
+                return outcome  # the namespace controller is deleting everything: let it
             if not (is_conflict(exc) or is_already_exists(exc)):
                 raise
             outcome.conflicts += 1

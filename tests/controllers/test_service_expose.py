@@ -331,3 +331,29 @@ def test_hand_deleted_ingress_comes_back(world: World) -> None:
     assert [str(w) for w in outcome.writes] == ["create Ingress/example"]
     assert rules_host(world.ingress()) == host(world)
 
+
+
+def test_a_namespace_being_deleted_ends_the_pass_quietly(world: World) -> None:
+    world.create_se()
+    world.custom.patch_namespaced_custom_object(  # keeps the namespace Terminating a while
+        GROUP, VERSION, world.ns, PLURAL, NAME, {"metadata": {"finalizers": ["example.com/hold"]}})
+
+    def namespace_goes_first(write: Write) -> None:
+        world.core.delete_namespace(world.ns)
+        wait_for(lambda: world.core.read_namespace(world.ns).status.phase == "Terminating",
+                 what="the namespace to be Terminating")
+
+    outcome = world.reconcile(before_write=namespace_goes_first)
+    assert outcome.writes == []  # the create met 403 NamespaceTerminating: nothing to fight
+    world.custom.patch_namespaced_custom_object(
+        GROUP, VERSION, world.ns, PLURAL, NAME, {"metadata": {"finalizers": None}})
+    wait_for(lambda: _namespace_gone(world), timeout=30, what="the namespace to go")
+
+
+def _namespace_gone(world: World) -> bool:
+    try:
+        world.core.read_namespace(world.ns)
+    except ApiException as exc:
+        return exc.status == 404
+    return False
+
