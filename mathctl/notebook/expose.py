@@ -10,13 +10,14 @@ it owns. The report is plain text so nbval can compare it (namespaces are saniti
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml
 from kubernetes import client, dynamic
 from kubernetes.client.rest import ApiException
+from kubernetes.dynamic.resource import Resource
 
 from mathctl.resources.service_expose import GROUP, PLURAL, VERSION
 from mathctl.views.show import api_client_of
@@ -24,17 +25,21 @@ from mathctl.views.show import api_client_of
 _ROOT = Path(__file__).resolve().parents[2]
 
 
+def _objects(cluster: Any, path: str | Path) -> Iterator[tuple[Resource, dict[str, Any]]]:
+    """(API resource, manifest) for every document of a YAML file of this checkout."""
+    full = Path(path) if Path(path).is_absolute() else _ROOT / path
+    dyn = dynamic.DynamicClient(api_client_of(cluster))
+    for doc in yaml.safe_load_all(full.read_text(encoding="utf-8")):
+        if doc:
+            yield dyn.resources.get(api_version=doc["apiVersion"], kind=doc["kind"]), doc
+
+
 def apply_manifests(cluster: Any, path: str | Path, namespace: str) -> list[str]:
     """Create, or replace with the current resourceVersion, every object of a YAML file in
     ``namespace`` (what ``kubectl apply -f path -n namespace`` does for these files); returns
     one line per object, e.g. ``created Service/web``."""
-    full = Path(path) if Path(path).is_absolute() else _ROOT / path
-    dyn = dynamic.DynamicClient(api_client_of(cluster))
     done = []
-    for doc in yaml.safe_load_all(full.read_text(encoding="utf-8")):
-        if not doc:
-            continue
-        resource = dyn.resources.get(api_version=doc["apiVersion"], kind=doc["kind"])
+    for resource, doc in _objects(cluster, path):
         name = doc["metadata"]["name"]
         try:
             resource.create(body=doc, namespace=namespace)
@@ -54,13 +59,8 @@ def apply_manifests(cluster: Any, path: str | Path, namespace: str) -> list[str]
 def delete_manifests(cluster: Any, path: str | Path, namespace: str) -> list[str]:
     """Delete every object of a YAML file from ``namespace`` (``kubectl delete -f``); objects
     already gone are skipped. Returns one line per object deleted."""
-    full = Path(path) if Path(path).is_absolute() else _ROOT / path
-    dyn = dynamic.DynamicClient(api_client_of(cluster))
     done = []
-    for doc in yaml.safe_load_all(full.read_text(encoding="utf-8")):
-        if not doc:
-            continue
-        resource = dyn.resources.get(api_version=doc["apiVersion"], kind=doc["kind"])
+    for resource, doc in _objects(cluster, path):
         try:
             resource.delete(name=doc["metadata"]["name"], namespace=namespace)
         except ApiException as err:
