@@ -7,6 +7,9 @@ request needs the data dir's bearer token, so other local users cannot use it wi
 kubeconfig (mode 0600). Once listening, it prints one JSON line on
 stdout (``{"port": …, "pid": …}``) so its starter learns the port, then logs to stderr only;
 if the port is taken it prints ``{"error": "port-in-use", "port": …}`` and exits with code 3.
+``--exit-with-parent FD`` (``EmbeddedServer`` passes it, ``mathctl up`` does not) ties the server
+to its starter: FD is the read end of a pipe whose write end only the starter holds; when the
+starter ends, however it ends (even ``kill -9``), the pipe reads end-of-file and the server stops.
 Imports are kept light (no kubernetes client, no yaml until needed) so it is ready fast.
 """
 
@@ -35,6 +38,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="events kept for watches that resume from a resourceVersion")
     parser.add_argument("--fsync", action="store_true",
                         help="fsync every commit (synchronous=FULL): survives power loss too")
+    parser.add_argument("--exit-with-parent", type=int, default=None, metavar="FD",
+                        help="stop when this inherited pipe closes (its writer, the starter, "
+                             "ended)")
     return parser.parse_args(argv)
 
 
@@ -46,6 +52,31 @@ def _bind(port: int) -> socket.socket:
     sock.listen(1024)
     sock.setblocking(False)
     return sock
+
+
+def _watch_lifeline(loop: asyncio.AbstractEventLoop, fd: int, stop: asyncio.Event) -> None:
+    """Set ``stop`` once the pipe ``fd`` reads end-of-file: nobody holds its write end any more.
+
+    The starter never writes; the kernel closes its end when it exits or is killed, so this
+    needs no polling. If the starter died before this line, the EOF is already there.
+    """
+    os.set_blocking(fd, False)
+
+    def readable() -> None:
+        try:
+            data = os.read(fd, 64)
+        except BlockingIOError:
+            return
+        except OSError:
+            data = b""
+        if not data:
+            logging.getLogger(__name__).warning("the process that started this server ended; "
+                                                "stopping")
+            loop.remove_reader(fd)
+            os.close(fd)
+            stop.set()
+
+    loop.add_reader(fd, readable)
 
 
 def _announce(message: dict[str, object]) -> None:
@@ -89,6 +120,8 @@ async def serve(args: argparse.Namespace) -> int:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
+    if args.exit_with_parent is not None:
+        _watch_lifeline(loop, args.exit_with_parent, stop)
     _announce({"port": port, "pid": os.getpid()})
     await stop.wait()
     await runner.cleanup()

@@ -103,11 +103,15 @@ def readyz(url: str, ca_cert: Path, timeout: float = 2.0) -> bool:
 
 
 def spawn(data_dir: Path, port: int, *, log_path: Path | None = None, detach: bool = False,
-          extra_args: tuple[str, ...] = ()) -> tuple[subprocess.Popen[bytes], int]:
+          extra_args: tuple[str, ...] = (), lifeline: int | None = None
+          ) -> tuple[subprocess.Popen[bytes], int]:
     """Start ``python -m mathctl.apiserver`` and wait until it listens and ``/readyz`` is ok.
 
     Returns the process and its port. Raises :class:`ServerError` when the port is taken or the
-    server does not come up (the log's tail is in the message).
+    server does not come up (the log's tail is in the message). ``lifeline`` is the read end of
+    a pipe: the server gets it and stops when the pipe's write end closes (``EmbeddedServer``
+    keeps that end, so its server dies with it); ``mathctl up`` passes none, as its server must
+    outlive the shell that started it.
     """
     data_dir.mkdir(parents=True, exist_ok=True)
     log = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115
@@ -115,11 +119,13 @@ def spawn(data_dir: Path, port: int, *, log_path: Path | None = None, detach: bo
     # contexts that load the system's CA bundle (~0.1 s); point them at nothing.
     env = {**os.environ, "SSL_CERT_FILE": os.devnull, "SSL_CERT_DIR": os.devnull}
     try:
+        tie = ("--exit-with-parent", str(lifeline)) if lifeline is not None else ()
         proc = subprocess.Popen(
             [sys.executable, "-m", "mathctl.apiserver", "--port", str(port),
-             "--data-dir", str(data_dir), *extra_args],
+             "--data-dir", str(data_dir), *tie, *extra_args],
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=log, env=env,
-            start_new_session=detach, close_fds=True)
+            start_new_session=detach, close_fds=True,
+            pass_fds=(lifeline,) if lifeline is not None else ())
     finally:
         if log_path:
             log.close()  # type: ignore[union-attr]

@@ -3,12 +3,16 @@
 It starts ``python -m mathctl.apiserver`` on an ephemeral port with its own temporary data dir
 and kubeconfig, and offers what tests need to exercise a real server: ``.api_client()`` (the
 official client, configured), ``.kill()`` (SIGKILL, for durability tests), ``.restart()`` (on the
-same data dir and port) and ``.stop()``. ``tests/conftest.py`` builds its ``cluster`` fixture
+same data dir and port) and ``.stop()``. The server dies with the process that started it (a
+pipe only this process holds the write end of: ``--exit-with-parent``), so a test run or kernel
+that is killed leaves no server behind; ``mathctl up``'s server is the one meant to outlive
+its shell. ``tests/conftest.py`` builds its ``cluster`` fixture
 on it; the conformance tests in ``tests/apiserver/`` start their own.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import subprocess
@@ -35,14 +39,24 @@ class EmbeddedServer:
         self.extra_args = extra_args
         self.proc: subprocess.Popen[bytes] | None = None
         self.port = 0
+        self._lifeline = -1   # the write end of the server's --exit-with-parent pipe
 
     # -- lifecycle -----------------------------------------------------------------------
 
     def start(self) -> EmbeddedServer:
         if self.proc is not None and self.proc.poll() is None:
             return self
-        self.proc, self.port = spawn(self.data_dir, self.port, log_path=self.root / "server.log",
-                                     extra_args=self.extra_args)
+        self._let_go()
+        read_end, self._lifeline = os.pipe()   # neither end is inherited by other children
+        try:
+            self.proc, self.port = spawn(self.data_dir, self.port,
+                                         log_path=self.root / "server.log",
+                                         extra_args=self.extra_args, lifeline=read_end)
+        except BaseException:
+            self._let_go()
+            raise
+        finally:
+            os.close(read_end)
         write_kubeconfig(Path(self.kubeconfig), self.url, self.token, self.ca_cert)
         return self
 
@@ -55,12 +69,20 @@ class EmbeddedServer:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+        self._let_go()
 
     def kill(self) -> None:
         """SIGKILL, like ``kill -9``: no chance to flush anything."""
         if self.proc is not None and self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait()
+        self._let_go()
+
+    def _let_go(self) -> None:
+        """Close this side of the lifeline (a server still running then stops by itself)."""
+        if self._lifeline >= 0:
+            os.close(self._lifeline)
+            self._lifeline = -1
 
     def restart(self) -> EmbeddedServer:
         """Stop if running, then start again on the same data dir and port."""
