@@ -24,11 +24,13 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+import kopf
 from kubernetes import client, watch
 from kubernetes.client.exceptions import ApiException
 
 from mathctl.apiserver.testing import EmbeddedServer
 from mathctl.cluster import Cluster, wait_for
+from mathctl.controllers.operator import configure_settings
 from mathctl.controllers.runner import Operator
 from mathctl.notebook.crds import apply_crds
 from mathctl.resources.group import API_VERSION, GROUP, VERSION
@@ -131,12 +133,15 @@ def bench_fermat(b: Bench, numbers: list[int]) -> None:
             "agrees") is not None, 600)
         resync = b.operator.resync(timeout=600)
         resync_writes = sum(len(o.writes) for _, o in resync)
+        late = [o.summary() for _, o in resync if o.writes]
         stats = b.operator.stats
         objects = 1 + (n // 2 + 1) * 3
         writes = stats.writes - writes0 - resync_writes
         print(f"  {n:>6} {objects:>8} {writes:>8} {seconds:>8.2f} {writes / objects:>10.2f} "
               f"{stats.reconciles - reconciles0:>10} {stats.conflicts - conflicts0:>9} "
               f"{resync_writes:>13}")
+        for line in late[:5]:  # a converged tree must not need these: show them if it did
+            print(f"         resync wrote: {line}")
         b.core.delete_namespace(ns)
 
 
@@ -176,11 +181,22 @@ def main() -> None:
                            context=server.context, kind="embedded", server=server.url))
         with Operator(api, all_namespaces=True, resync=None, workers=args.workers) as op:
             print(f"operator: {args.workers} reconcile workers, embedded server {server.url}")
+            settings = configure_settings(kopf.OperatorSettings())
+            print("kopf settings: posting.enabled="
+                  f"{settings.posting.enabled}, scanning.disabled={settings.scanning.disabled}, "
+                  f"watching.server_timeout={settings.watching.server_timeout}, "
+                  f"client_timeout={settings.watching.client_timeout}, "
+                  f"networking.request_timeout={settings.networking.request_timeout}, "
+                  f"process.ultimate_exiting_timeout="
+                  f"{settings.process.ultimate_exiting_timeout}")
             b = Bench(api, op)
             bench_numbers(b, args.numbers)
             bench_self_heal(b, args.heal)
             bench_fermat(b, [int(x) for x in args.fermat.split(",") if x])
             print(f"\ntotals: {op.stats}")
+            warnings = [line for line in op.log.tail(500) if " WARNING " in line]
+            for line in warnings[-8:]:
+                print(f"  {line}")
         api.close()
 
 

@@ -10,10 +10,15 @@ cached client); so does this operator. The dispatcher puts every event's object 
 it queues the key, so a reconcile always sees at least the state that woke it.
 
 A cache can be behind the server. That is safe because every write carries the
-resourceVersion it was computed from: a write based on a stale read answers 409 Conflict, and
-the reconcile retries that pass with live reads from the server (``Objects`` switches). A
-child that the cache has not seen yet but that exists answers "AlreadyExists" on create, and
-is then looked up live. So the cache saves reads; it never decides anything on its own.
+resourceVersion it was computed from: a write based on a stale read answers 409 Conflict, the
+reconcile stops, and the key is queued again — the conflicting write's own watch event brings
+the cache up to date and wakes the key anyway. The reconcile does *not* switch to reading the
+server instead: the watches of different kinds run on different connections, so a pass that
+read the server could see a child's new state that a later pass, reading the cache, does not
+see yet, and the parent's status would flap back. Reading only the cache, each later pass sees
+every object at least as new as the pass before. A child that the cache has not seen yet but
+that exists answers "AlreadyExists" on create, and is then looked up on the server. So the
+cache saves reads; it never decides anything on its own.
 
 Bodies here are shared between threads and must be treated as read-only. Used by
 :mod:`mathctl.controllers.dispatcher` (writes) and :mod:`mathctl.controllers.objects` (reads).

@@ -61,7 +61,8 @@ class Stats:
     errors: int = 0
 
 
-OutcomeListener = Callable[[Key, Outcome], None]
+OutcomeListener = Callable[[Key, Outcome, float], None]
+"""Called with each reconcile's key, outcome and the loop time at which it started."""
 
 
 class Dispatcher:
@@ -191,7 +192,8 @@ class Dispatcher:
         return True
 
     async def resync_and_wait(self, timeout: float = 30.0) -> list[tuple[Key, Outcome]]:
-        """Run one resync and return the outcomes of the reconciles it caused.
+        """Run one resync and return the outcomes of the reconciles that started after it
+        (a reconcile already running when it began is not part of it).
 
         Raises ``TimeoutError`` if they did not all finish within ``timeout`` seconds.
         """
@@ -199,8 +201,9 @@ class Dispatcher:
         mark = self.resync_now()
         collected: list[tuple[Key, Outcome]] = []
 
-        def collect(key: Key, outcome: Outcome) -> None:
-            collected.append((key, outcome))
+        def collect(key: Key, outcome: Outcome, started: float) -> None:
+            if started >= mark:
+                collected.append((key, outcome))
 
         self.listeners.append(collect)
         try:
@@ -236,8 +239,11 @@ class Dispatcher:
                 delay = queue.retry(key)
                 logger.warning("%s failed: %s; retrying in %.2g s", key, describe_error(exc), delay)
             else:
-                queue.forget(key)
-                self._record(key, outcome)
+                if outcome.stale:  # read a cache that was behind: again, once it caught up
+                    queue.retry(key)
+                else:
+                    queue.forget(key)
+                self._record(key, outcome, started)
             finally:
                 queue.done(key)
             async with self._progress:
@@ -254,11 +260,11 @@ class Dispatcher:
         logger.log(level, "%s (%.0f ms)", outcome.summary(), elapsed)
         return outcome
 
-    def _record(self, key: Key, outcome: Outcome) -> None:
+    def _record(self, key: Key, outcome: Outcome, started: float) -> None:
         self.stats.reconciles += 1
         self.stats.writes += len(outcome.writes)
         self.stats.conflicts += outcome.conflicts
         self.recent.append((key, outcome))
         for listener in list(self.listeners):
             with contextlib.suppress(Exception):
-                listener(key, outcome)
+                listener(key, outcome, started)

@@ -10,8 +10,8 @@ object makes zero writes" can be checked) and calls an optional ``before_write``
 Writes are conditional, as a careful controller's must be: updates carry the
 ``resourceVersion`` that was read (a stale one gets 409 Conflict), and deletes carry the
 uid and resourceVersion as preconditions, so a controller never deletes an object it did not
-look at. Reads come from the server, or — inside the operator — from the watch-fed
-:class:`~mathctl.controllers.cache.Cache` until a conflict asks for live reads (``live``).
+look at. Reads come from the server or — inside the operator — from the watch-fed
+:class:`~mathctl.controllers.cache.Cache` (``get(..., live=True)`` asks the server anyway).
 Used by :mod:`mathctl.controllers.reconcile`.
 """
 
@@ -122,12 +122,10 @@ class Objects:
         self.outcome = outcome
         self.before_write = before_write
         self.cache = cache
-        self.live = cache is None
-        """Read from the server (True) or from the cache (False, until a conflict)."""
 
     def get(self, kind: KindNames, name: str, *, live: bool = False) -> Body | None:
         """The object, or None if it does not exist (``live``: ask the server, not the cache)."""
-        if self.cache is not None and not (live or self.live):
+        if self.cache is not None and not live:
             return self.cache.get(kind.kind, self.namespace, name)
         try:
             obj = self.custom.get_namespaced_custom_object(
@@ -141,7 +139,7 @@ class Objects:
     def children_of(self, kind: KindNames, owner: Mapping[str, Any]) -> list[Body]:
         """Candidates for ``owner``'s children of ``kind``: from the cache, those it controls;
         from the server, those labelled with its uid. Check control before acting on one."""
-        if self.cache is not None and not self.live:
+        if self.cache is not None:
             return self.cache.controlled_by(kind.kind, self.namespace, owner["metadata"]["uid"])
         selector = f"{CONTROLLER_UID_LABEL}={owner['metadata']['uid']}"
         result = self.custom.list_namespaced_custom_object(

@@ -34,8 +34,10 @@ class Outcome:
     ``found`` is False when the object did not exist (nothing to do: the server's garbage
     collector removes its children). ``writes`` lists every write that reached the server, in
     order, including those made before a conflict forced a retry. ``conflicts`` counts the 409
-    answers that were retried from a fresh read. ``problems`` holds reasons the object could not
-    be fully converged that no retry would fix (they are also in its ``Ready`` condition).
+    answers that were retried from a fresh read. ``stale`` means the pass stopped on a conflict
+    because what it read (from a cache) was out of date: the caller should run it again once the
+    cache caught up. ``problems`` holds reasons the object could not be fully converged that no
+    retry would fix (they are also in its ``Ready`` condition).
     """
 
     kind: str
@@ -45,11 +47,12 @@ class Outcome:
     writes: list[Write] = field(default_factory=list)
     conflicts: int = 0
     problems: list[str] = field(default_factory=list)
+    stale: bool = False
 
     @property
     def converged(self) -> bool:
         """True when the object was already as it should be: no write was needed."""
-        return not self.writes and not self.problems
+        return not self.writes and not self.problems and not self.stale
 
     def count(self, verb: Verb) -> int:
         """How many writes of the given verb were made."""
@@ -60,12 +63,13 @@ class Outcome:
         head = f"{self.kind} {self.namespace}/{self.name}"
         if not self.found:
             return f"{head}: gone, nothing to do"
-        if not self.writes and not self.problems:
+        if self.converged:
             parts = ["in sync, no writes"]
         else:
             counts = Counter(w.verb for w in self.writes)
             parts = [verb if n == 1 else f"{verb}×{n}" for verb, n in counts.items()]
         if self.conflicts:
-            parts.append(f"({self.conflicts} conflict{'s' if self.conflicts != 1 else ''} retried)")
+            again = "to retry when the cache catches up" if self.stale else "retried"
+            parts.append(f"({self.conflicts} conflict{'s' if self.conflicts != 1 else ''} {again})")
         parts.extend(f"[{p}]" for p in self.problems)
         return f"{head}: {' '.join(parts)}"

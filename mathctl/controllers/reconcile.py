@@ -11,9 +11,8 @@ event — and the same function is right whatever woke it and however often it r
 ``api`` is a ``kubernetes.client.ApiClient``. ``before_write(write)`` is called before every
 write (tests use it to force a real conflict); ``now()`` gives the time for condition
 transitions; ``cache`` (the operator passes its watch-fed
-:class:`~mathctl.controllers.cache.Cache`) serves the reads instead of the server until a
-conflict calls for live reads. The returned :class:`~mathctl.controllers.outcome.Outcome`
-lists the writes made.
+:class:`~mathctl.controllers.cache.Cache`) serves the reads instead of the server. The returned
+:class:`~mathctl.controllers.outcome.Outcome` lists the writes made.
 These signatures are a contract: the operator (``dispatcher``), the scenario harness
 (``mathctl.scenarios``) and ``bench/controllers.py`` call them.
 
@@ -24,8 +23,11 @@ removes its children; being deleted, or its namespace being deleted → leave it
 (:mod:`mathctl.controllers.children`), then write the status through the ``/status`` subresource
 *only if it differs*, so a converged object costs reads and no write. Every write carries the
 resourceVersion it was based on; a 409 Conflict means someone wrote in between, so the pass
-starts again from a fresh read (at most ``MAX_ATTEMPTS`` passes, then the dispatcher retries
-later with backoff).
+starts again from a fresh read of the server (at most ``MAX_ATTEMPTS`` passes, then the
+dispatcher retries later with backoff). Reading from a cache, a fresh read is the cache after the
+conflicting write's watch event: the reconcile stops (``Outcome.stale``) and the dispatcher
+queues the key again (see :mod:`mathctl.controllers.cache` for why it does not read the server
+instead).
 """
 
 from __future__ import annotations
@@ -241,7 +243,9 @@ def _with_conflict_retries(kind: KindNames, api: ApiClient, namespace: str, name
             if not is_conflict(exc):
                 raise
             outcome.conflicts += 1
-        objects.live = True  # what was read is out of date: read the server from now on
+        if cache is not None:  # the cache is behind: its next state arrives with the watch
+            outcome.stale = True
+            return outcome
     raise ConflictsPersist(
         f"{kind.kind} {namespace}/{name}: {MAX_ATTEMPTS} passes in a row met a 409 Conflict "
         "(something else keeps writing to it); retrying later")
