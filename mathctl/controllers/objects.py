@@ -77,11 +77,15 @@ def is_already_exists(exc: BaseException) -> bool:
 
 
 def is_namespace_terminating(exc: BaseException) -> bool:
-    """403 because the namespace is being deleted: nothing can be created there any more."""
-    if not (isinstance(exc, ApiException) and exc.status == 403):
+    """A create refused because its namespace is being deleted (403 with the cause
+    ``NamespaceTerminating``) or is already gone (404 for the namespace itself)."""
+    if not isinstance(exc, ApiException):
         return False
-    causes = (_status_body(exc).get("details") or {}).get("causes") or ()
-    return any(c.get("reason") == "NamespaceTerminating" for c in causes)
+    details = _status_body(exc).get("details") or {}
+    if exc.status == 404:
+        return details.get("kind") == "namespaces"
+    return exc.status == 403 and any(
+        c.get("reason") == "NamespaceTerminating" for c in details.get("causes") or ())
 
 
 def describe_error(exc: BaseException) -> str:

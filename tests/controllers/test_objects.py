@@ -59,7 +59,7 @@ def test_delete_preconditions_protect_an_object_changed_since_it_was_read(kube: 
     assert [str(w) for w in o.outcome.writes] == ["delete Number/n"]
 
 
-def test_creating_in_a_terminating_namespace_is_recognised(
+def test_creating_in_a_terminating_or_deleted_namespace_is_recognised(
         kube: Kube, api_client: ApiClient) -> None:
     held = kube.create("Number", "held", 1)
     kube.patch("Number", "held", {"metadata": {"finalizers": [HOLD]}})
@@ -75,3 +75,12 @@ def test_creating_in_a_terminating_namespace_is_recognised(
         assert not is_conflict(refused.value) and not is_already_exists(refused.value)
     finally:
         kube.patch("Number", "held", {"metadata": {"finalizers": None}})
+    wait_for(lambda: not [n for n in core.list_namespace().items
+                          if n.metadata.name == kube.namespace], 30, "the namespace to go")
+    with pytest.raises(ApiException) as gone:
+        objects(kube).create(NUMBER, new_child(NUMBER, "later", {"value": 1}, held,
+                                              kube.namespace))
+    assert gone.value.status == 404 and is_namespace_terminating(gone.value)
+    with pytest.raises(ApiException) as missing:
+        objects(kube).update(NUMBER, held)  # a missing object is not a missing namespace
+    assert missing.value.status == 404 and not is_namespace_terminating(missing.value)
