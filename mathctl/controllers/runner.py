@@ -359,8 +359,17 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.resync < 0 or args.workers < 1:
         print("mathctl run: --resync must be >= 0 and --workers >= 1.", file=sys.stderr)
         return 2
+    from kubernetes.config import ConfigException
+
+    from mathctl.cluster import ClusterUnreachable
+
+    try:
+        api = api_client_from_environment()
+    except (ClusterUnreachable, ConfigException) as exc:
+        print(f"mathctl run: {exc}", file=sys.stderr)
+        return 1
     operator = Operator(
-        api_client_from_environment(),
+        api,
         namespace=None if args.all_namespaces else (args.namespace or default_namespace()),
         all_namespaces=args.all_namespaces,
         resync=args.resync or None,

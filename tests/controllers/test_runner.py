@@ -139,3 +139,19 @@ def test_mathctl_run_killed_mid_reconcile_and_restarted_converges(
     second.send_signal(signal.SIGTERM)
     assert second.wait(timeout=30) == 0, log.read_text()[-2000:]
     assert "mathctl run: stopped." in log.read_text()
+
+
+def test_mathctl_run_explains_a_missing_cluster_and_bad_options(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import argparse
+
+    from mathctl.controllers.runner import add_run_args, cmd_run
+
+    parser = argparse.ArgumentParser()
+    add_run_args(parser)
+    assert cmd_run(parser.parse_args(["--workers", "0"])) == 2
+    assert "--workers >= 1" in capsys.readouterr().err
+    monkeypatch.setenv("MATHCTL_CLUSTER", "no-such-context")
+    monkeypatch.setenv("KUBECONFIG", "/nonexistent/kubeconfig")
+    assert cmd_run(parser.parse_args(["-n", "x"])) == 1
+    assert "needs a kubeconfig" in capsys.readouterr().err
