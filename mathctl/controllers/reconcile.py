@@ -92,12 +92,10 @@ def reconcile_number(api: ApiClient, namespace: str, name: str, *,
     """Converge Number ``namespace/name``: status ``fizzBuzz``, ``isSquare``, Ready."""
 
     def one_pass(objects: Objects) -> None:
-        body = _observe(objects, NUMBER, name)
-        if body is None:
+        found = _observe(objects, Number, name)
+        if found is None:
             return
-        number = _parse(Number, body, objects.outcome)
-        if number is None:
-            return
+        body, number = found
         current = number.status or NumberStatus()
         status = number_status(number.spec.value, number.metadata.generation or 0,
                                conditions=current.conditions, now=now())
@@ -113,12 +111,10 @@ def reconcile_tuple(api: ApiClient, namespace: str, name: str, *,
     """Converge Tuple ``namespace/name``: one Number ``<name>-<i>`` per entry, then its status."""
 
     def one_pass(objects: Objects) -> None:
-        body = _observe(objects, TUPLE, name)
-        if body is None:
+        found = _observe(objects, Tuple, name)
+        if found is None:
             return
-        tup = _parse(Tuple, body, objects.outcome)
-        if tup is None:
-            return
+        body, tup = found
         generation = tup.metadata.generation or 0
         conditions = (tup.status or TupleStatus()).conditions
         try:
@@ -148,12 +144,10 @@ def reconcile_fermat(api: ApiClient, namespace: str, name: str, *,
     """
 
     def one_pass(objects: Objects) -> None:
-        body = _observe(objects, FERMAT, name)
-        if body is None:
+        found = _observe(objects, Fermat, name)
+        if found is None:
             return
-        fermat = _parse(Fermat, body, objects.outcome)
-        if fermat is None:
-            return
+        body, fermat = found
         n = fermat.spec.number
         generation = fermat.metadata.generation or 0
         conditions = (fermat.status or FermatStatus()).conditions
@@ -251,23 +245,19 @@ def _with_conflict_retries(kind: KindNames, api: ApiClient, namespace: str, name
         "(something else keeps writing to it); retrying later")
 
 
-def _observe(objects: Objects, kind: KindNames, name: str) -> Body | None:
-    """The object, or None when there is nothing to do: it is gone, or being deleted."""
-    body = objects.get(kind, name)
+def _observe(objects: Objects, model: Any, name: str) -> tuple[Body, Any] | None:
+    """The object as read and as its typed model, or None when there is nothing to do: it is
+    gone, being deleted, or does not fit the model (then that is the outcome's problem)."""
+    body = objects.get(model.KIND, name)
     if body is None:
         objects.outcome.found = False
         return None
     if (body.get("metadata") or {}).get("deletionTimestamp"):
         return None  # leave it to the garbage collector and whoever holds a finalizer
-    return body
-
-
-def _parse(model: Any, body: Mapping[str, Any], outcome: Outcome) -> Any:
-    """The typed object, or None (and a problem) if the body does not fit the model."""
     try:
-        return PARSED.parse(model, body)
+        return body, PARSED.parse(model, body)
     except ValueError as exc:
-        outcome.problems.append(f"{REASON_INVALID}: {exc}")
+        objects.outcome.problems.append(f"{REASON_INVALID}: {exc}")
         return None
 
 
