@@ -29,7 +29,7 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / ".mathctl-installed"
 
-if sys.version_info < (3, 11):
+if sys.version_info < (3, 11):  # noqa: UP036 - dev.py must explain, not crash, on old Pythons
     sys.exit(f"mathctl needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
 
 
