@@ -104,7 +104,11 @@ class CrdController:
         if change.storage == CRD_STORAGE:
             self.queue.put(change.name)
         elif change.type == "DELETED" and change.storage in self._storage_to_crd:
-            self.queue.put(self._storage_to_crd[change.storage])
+            # Only a dying CRD waits for its objects to go (not every delete of a Number).
+            crd_name = self._storage_to_crd[change.storage]
+            crd = self.store.get(CRD_STORAGE, "", crd_name)
+            if crd is None or crd.obj["metadata"].get("deletionTimestamp"):
+                self.queue.put(crd_name)
 
     def _serve(self, crd: dict[str, Any]) -> None:
         name = crd["metadata"]["name"]

@@ -69,19 +69,22 @@ def _bad_request(message: str) -> PatchError:
 # --- merge patch -------------------------------------------------------------------------------
 
 
-def merge_patch(target: dict[str, Any], patch: object) -> dict[str, Any]:
+def merge_patch(target: dict[str, Any], patch: object, *,
+                in_place: bool = False) -> dict[str, Any]:
     """Apply a JSON merge patch; returns a new document, ``target`` is left unchanged.
 
     ``null`` deletes a key, an object merges, anything else replaces. A patch that is an
     array comes back as the result (nulls pruned from its objects) — kube then fails to decode
     it as an object; ``None`` or a scalar patch raises ``PatchError`` 400 "Invalid JSON Patch".
+    ``in_place=True`` skips the copies: ``target`` becomes the result and ``patch`` is used up
+    (the server's way: both were decoded for this request alone).
     """
     if isinstance(patch, list):
-        return _prune_array_nulls(copy.deepcopy(patch))  # type: ignore[return-value]
+        return _prune_array_nulls(patch if in_place else copy.deepcopy(patch))  # type: ignore[return-value]
     if not isinstance(patch, Mapping):
         raise _bad_request("Invalid JSON Patch")
-    doc = copy.deepcopy(target)
-    _merge_docs(doc, copy.deepcopy(dict(patch)))
+    doc = target if in_place else copy.deepcopy(target)
+    _merge_docs(doc, dict(patch) if in_place else copy.deepcopy(dict(patch)))
     return doc
 
 
@@ -140,8 +143,10 @@ def json_patch_unknown_fields(ops: object) -> list[str]:
     return out
 
 
-def json_patch(target: dict[str, Any], ops: list[Any]) -> dict[str, Any]:
-    """Apply RFC 6902 operations as evanphx/json-patch does; returns a new document."""
+def json_patch(target: dict[str, Any], ops: list[Any], *,
+               in_place: bool = False) -> dict[str, Any]:
+    """Apply RFC 6902 operations as evanphx/json-patch does; returns a new document
+    (``in_place=True``: ``target`` may be changed and reused, it is not copied first)."""
     if not isinstance(ops, list):
         kind = "object" if isinstance(ops, Mapping) else _json_kind(ops)
         raise _bad_request(f"json: cannot unmarshal {kind} into Go value of type jsonpatch.Patch")
@@ -153,7 +158,7 @@ def json_patch(target: dict[str, Any], ops: list[Any]) -> dict[str, Any]:
         raise PatchError(f"The allowed maximum operations in a JSON patch is "
                          f"{MAX_JSON_PATCH_OPERATIONS}, got {len(ops)}", status_code=413,
                          reason="RequestEntityTooLarge")
-    doc: Any = copy.deepcopy(target)
+    doc: Any = target if in_place else copy.deepcopy(target)
     for op in ops:
         kind = op.get("op") if isinstance(op.get("op"), str) else "unknown"
         handler = _OPS.get(kind)

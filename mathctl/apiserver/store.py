@@ -20,11 +20,14 @@ measures both.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS objects (
@@ -36,32 +39,68 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+# A run of 19 digits may be an integer beyond int64/uint64, which orjson reads as a float.
+_LONG_DIGITS = re.compile(rb"\d{19}")
 
 
 def encode(obj: Any) -> bytes:
-    """Compact JSON, the way the server writes every body."""
-    return _dumps(obj).encode()
+    """Compact UTF-8 JSON, the way the server writes every body."""
+    return _encode(obj)[0]
+
+
+def _encode(obj: Any) -> tuple[bytes, bool]:
+    """``encode``, and whether orjson wrote it (then orjson reads it back exactly).
+
+    orjson is ~15x faster than the standard library; what it refuses (integers beyond 64 bits,
+    non-string keys) goes the standard library's way, with the same result.
+    """
+    try:
+        return orjson.dumps(obj), True
+    except TypeError:
+        return _dumps(obj).encode(), False
+
+
+def decode(raw: bytes | str) -> Any:
+    """JSON as the standard library decodes it (big integers stay exact, NaN is accepted, its
+    error messages), by orjson when that gives the same result."""
+    return _decode(raw)[0]
+
+
+def _decode(raw: bytes | str) -> tuple[Any, bool]:
+    """``decode``, and whether orjson could read it (so it can next time too)."""
+    if not _LONG_DIGITS.search(raw if isinstance(raw, bytes) else raw.encode()):
+        try:
+            return orjson.loads(raw), True
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(raw), False
 
 
 class Entry:
     """One stored object: its JSON bytes, decoded lazily; treat ``obj`` as read-only."""
 
-    __slots__ = ("_obj", "raw", "rv")
+    __slots__ = ("_obj", "exact", "raw", "rv")
 
-    def __init__(self, raw: bytes, rv: int, obj: dict[str, Any] | None = None) -> None:
+    def __init__(self, raw: bytes, rv: int, obj: dict[str, Any] | None = None, *,
+                 exact: bool = False) -> None:
         self.raw = raw
         self.rv = rv
         self._obj = obj
+        # True once known that orjson reads ``raw`` as the standard library would.
+        self.exact = exact
 
     @property
     def obj(self) -> dict[str, Any]:
         if self._obj is None:
-            self._obj = json.loads(self.raw)
+            self._obj = self.copy()
         return self._obj
 
     def copy(self) -> dict[str, Any]:
-        """A private, mutable copy of the object."""
-        result: dict[str, Any] = json.loads(self.raw)
+        """A private, mutable copy of the object (decoding JSON is cheaper than deepcopy)."""
+        if self.exact:
+            result: dict[str, Any] = orjson.loads(self.raw)
+            return result
+        result, self.exact = _decode(self.raw)
         return result
 
 
@@ -152,14 +191,14 @@ class Store:
         namespace, name = meta.get("namespace", ""), meta["name"]
         rv = self.rv + 1
         meta["resourceVersion"] = str(rv)
-        raw = encode(obj)
+        raw, exact = _encode(obj)
         # One statement, one transaction: the row carries the new resourceVersion.
         self._db.execute("INSERT OR REPLACE INTO objects VALUES (?, ?, ?, ?, ?)",
                          (storage, namespace, name, rv, raw))
         self.rv = rv
         bucket = self._bucket(storage, namespace)
         prev = bucket.get(name)
-        entry = bucket[name] = Entry(raw, rv, obj)
+        entry = bucket[name] = Entry(raw, rv, obj, exact=exact)
         self._announce(Change("MODIFIED" if prev else "ADDED", storage, namespace, name,
                               entry, prev, rv))
         return entry
@@ -184,7 +223,8 @@ class Store:
         del bucket[name]
         obj = prev.copy()
         obj["metadata"]["resourceVersion"] = str(rv)
-        entry = Entry(encode(obj), rv, obj)
+        raw, exact = _encode(obj)
+        entry = Entry(raw, rv, obj, exact=exact)
         self._announce(Change("DELETED", storage, namespace, name, entry, prev, rv))
         return entry
 
