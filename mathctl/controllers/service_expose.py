@@ -37,11 +37,13 @@ from mathctl.controllers.objects import (
     is_namespace_terminating,
 )
 from mathctl.controllers.outcome import Outcome, Verb, Write
+from mathctl.controllers.reconcile import KindInfo
 from mathctl.core.expose import Action, Conflict, Create, Nothing, Update, not_ready, plan
 from mathctl.resources.service_expose import (
     GROUP,
     KIND,
     PLURAL,
+    SERVICE_EXPOSE,
     VERSION,
     ServiceExpose,
     ServiceExposeStatus,
@@ -98,6 +100,11 @@ def reconcile_service_expose(
         return outcome
     raise ConflictsPersist(f"{KIND} {namespace}/{name}: {MAX_ATTEMPTS} passes in a row met "
                            "409 Conflict; will retry.")
+
+
+SERVICE_EXPOSE_KIND = KindInfo(SERVICE_EXPOSE, reconcile_service_expose, owner=None)
+"""The operator's table entry; opt-in (``Operator(service_expose=True)``,
+``mathctl run --service-expose``), since it needs RBAC on Ingresses and Services."""
 
 
 def _reconcile_once(io: _Cluster, name: str, now: Clock) -> None:
