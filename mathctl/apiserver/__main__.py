@@ -134,7 +134,13 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=os.environ.get("MATHCTL_APISERVER_LOG", "WARNING"),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
                         stream=sys.stderr)
-    return asyncio.run(serve(args))
+    try:
+        # uvloop's event loop and TLS cost ~15% less server CPU per request than asyncio's
+        # (bench/apiserver.py); it is a dependency wherever it installs (not on Windows).
+        import uvloop
+    except ImportError:
+        return asyncio.run(serve(args))
+    return uvloop.run(serve(args))
 
 
 if __name__ == "__main__":
