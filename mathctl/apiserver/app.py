@@ -372,7 +372,9 @@ class ApiServer:
                 return encode(self._table(request, resource, [view(resource, entry)], None))
             return view_raw(resource, entry)
 
-        watcher = Watcher(resource.storage, namespace, matcher, render)
+        # Objects render alike for every plain watcher of this resource: frames are shared.
+        watcher = Watcher(resource.storage, namespace, matcher, render,
+                          shared=None if table else (resource.group, resource.version))
         try:
             self.hub.open(watcher, since)
         except errors.ApiError as exc:
@@ -410,25 +412,19 @@ class ApiServer:
         deadline = loop.time() + timeout
         # cache_watcher.go nextBookmarkTime: every minute, and 2 s before the deadline.
         next_bookmark = min(loop.time() + BOOKMARK_EVERY, deadline - 2) if bookmarks else None
-        queue = watcher.queue
         while True:
-            now = loop.time()
-            if now >= deadline:
+            if loop.time() >= deadline:
                 return
             wake = deadline if next_bookmark is None else min(deadline, next_bookmark)
-            try:
-                event = await asyncio.wait_for(queue.get(), max(0.0, wake - now))
-            except TimeoutError:
+            events = await watcher.next_events(wake)
+            if events is None:
                 if next_bookmark is not None and loop.time() >= next_bookmark:
                     await response.write(self._bookmark(resource, table))
                     next_bookmark = min(loop.time() + BOOKMARK_EVERY, deadline - 2)
                     if next_bookmark <= loop.time():
                         next_bookmark = None
                 continue
-            chunks = [event]
-            while not queue.empty():
-                chunks.append(queue.get_nowait())
-            await response.write(b"".join(chunks))
+            await response.write(events)
 
     def _bookmark(self, resource: Resource, table: bool) -> bytes:
         meta = {"resourceVersion": str(self.store.rv)}
