@@ -84,7 +84,7 @@ def test(extra: list[str]) -> int:
     # Static views: under nbval a live view shows one snapshot and starts no thread.
     env = _env(MATHCTL_HOME=home, MATHCTL_STATIC_VIEWS="1")
     env.setdefault("MATHCTL_CLUSTER", "embedded")
-    targets = [t for t in ("tests", "solutions", "notebooks") if any((ROOT / t).rglob("*.py*"))]
+    targets = ["tests"] + [d for d in ("solutions", "notebooks") if any((ROOT / d).glob("*.ipynb"))]
     nbval = ["--nbval-lax", "--nbval-sanitize-with", "notebooks/nbval-sanitize.cfg"]
     try:
         if env["MATHCTL_CLUSTER"] == "embedded":  # a free port: a running `lab` keeps its own
