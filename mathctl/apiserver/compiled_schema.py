@@ -29,6 +29,8 @@ from mathctl.apiserver import schema as reference
 Check = Callable[[Any], bool]
 
 _INT64_MIN, _INT64_MAX = reference.INT64_MIN, reference.INT64_MAX
+# Values under which pruning has nothing to look at.
+_SCALARS = frozenset({str, int, float, bool})
 # Keywords whose checks are compiled here; a node with any other keyword that validates
 # (allOf, anyOf, oneOf, not, multipleOf, …) defers to the reference for its subtree.
 _DESCRIPTIVE = frozenset({
@@ -123,6 +125,22 @@ def _compiled_validator(schema: Mapping[str, Any]) -> Check:
             return number_check is None or number_check(data)
         return kind is bool   # else not a type JSON decoding makes: the reference says why
 
+    # The commonest leaves answer at once for their usual values, else as above.
+    if enum_check is None and not fmt and types == ["string"] and string_check is None:
+        def plain_string(data: Any) -> bool:
+            return type(data) is str or check(data)
+
+        return plain_string
+    if enum_check is None and not fmt and types == ["boolean"]:
+        def plain_boolean(data: Any) -> bool:
+            return type(data) is bool or check(data)
+
+        return plain_boolean
+    if enum_check is None and not fmt and types == ["integer"] and number_check is None:
+        def plain_integer(data: Any) -> bool:
+            return (type(data) is int and _INT64_MIN <= data <= _INT64_MAX) or check(data)
+
+        return plain_integer
     return check
 
 
@@ -378,13 +396,11 @@ def _pruner(schema: Mapping[str, Any] | None) -> Check:
                 if embedded and key in meta_fields:
                     continue
                 sub = subs.get(key)
-                if sub is not None:
-                    if not sub(sub_value):
-                        return False
-                elif extra is not None:
-                    if not extra(sub_value):
-                        return False
-                else:
+                if sub is None:
+                    if extra is None:
+                        return False   # an unknown field
+                    sub = extra
+                if type(sub_value) not in _SCALARS and not sub(sub_value):
                     return False
             return True
         if type(value) is list:
@@ -439,6 +455,8 @@ def _null_pruner(schema: Mapping[str, Any] | None) -> Check:
     def check(value: Any) -> bool:
         if type(value) is dict:
             for key, sub_value in value.items():
+                if type(sub_value) in _SCALARS:
+                    continue   # nothing below a scalar to drop
                 sub_check, drops = subs.get(key, extra)
                 if sub_value is None:
                     if drops:
