@@ -9,7 +9,8 @@ one ``mathctl.cluster.connect()`` picks (``MATHCTL_CLUSTER`` / ``KUBECONFIG``), 
 service account when running in a cluster; kopf logs in with the same credentials.
 
 ``MATHCTL_RESYNC`` (seconds, default 30; ``0`` = never) and ``MATHCTL_WORKERS`` (default 4)
-tune the dispatcher.
+tune the dispatcher; ``MATHCTL_SERVICE_EXPOSE=1`` also runs the ServiceExpose controller (its
+role then needs Ingresses and Services too).
 """
 
 from __future__ import annotations
@@ -22,12 +23,16 @@ import kopf
 from mathctl.controllers.credentials import login_from
 from mathctl.controllers.dispatcher import Dispatcher
 from mathctl.controllers.operator import build_registry, configure_settings
+from mathctl.controllers.reconcile import KINDS
 from mathctl.controllers.runner import api_client_from_environment
+from mathctl.controllers.service_expose import SERVICE_EXPOSE_KIND
 
 _resync = float(os.environ.get("MATHCTL_RESYNC", "30"))
 api = api_client_from_environment()
+_expose = os.environ.get("MATHCTL_SERVICE_EXPOSE") == "1"
 dispatcher = Dispatcher(api, workers=int(os.environ.get("MATHCTL_WORKERS", "4")),
-                        resync=_resync or None)
+                        resync=_resync or None,
+                        kinds=(*KINDS, SERVICE_EXPOSE_KIND) if _expose else KINDS)
 build_registry(dispatcher, registry=kopf.get_default_registry(),
                login=login_from(api.configuration))
 

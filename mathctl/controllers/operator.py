@@ -49,8 +49,9 @@ from typing import Any
 
 import kopf
 
-from mathctl.controllers.dispatcher import Dispatcher
-from mathctl.resources.group import GROUP, VERSION
+from mathctl.controllers.dispatcher import Dispatcher, Key
+from mathctl.resources.group import KindNames
+from mathctl.resources.service_expose import SERVICE_EXPOSE
 
 LoginFn = Callable[..., kopf.ConnectionInfo | None]
 
@@ -92,7 +93,9 @@ def build_registry(
         await dispatcher.stop()
 
     for info in dispatcher.kinds.values():
-        _register_kind(registry, dispatcher, info.kind, info.names.plural)
+        _register_kind(registry, dispatcher, info.names)
+    if SERVICE_EXPOSE.kind in dispatcher.kinds:
+        _register_service_expose_wakers(registry, dispatcher)
 
     if login is not None:
         kopf.on.login(registry=registry, id="mathctl-login")(login)
@@ -100,7 +103,30 @@ def build_registry(
 
 
 def _register_kind(registry: kopf.OperatorRegistry, dispatcher: Dispatcher,
-                   kind: str, plural: str) -> None:
-    @kopf.on.event(GROUP, VERSION, plural, registry=registry, id=f"mathctl-{plural}")
+                   names: KindNames) -> None:
+    @kopf.on.event(names.group, names.version, names.plural, registry=registry,
+                   id=f"mathctl-{names.plural}")
     async def on_event(type: str | None, body: kopf.Body, **_: Any) -> None:
-        dispatcher.observe(kind, type, body)
+        dispatcher.observe(names.kind, type, body)
+
+
+def _register_service_expose_wakers(registry: kopf.OperatorRegistry,
+                                    dispatcher: Dispatcher) -> None:
+    """A ServiceExpose also depends on objects that name no owner it could be found by: the
+    Ingress of its name (its own, or someone else's that blocks it and may go away) and its
+    backend Service. Their events wake the ServiceExposes of their namespace that the
+    dispatcher knows; the reconcile reads everything else."""
+    kind = SERVICE_EXPOSE.kind
+
+    @kopf.on.event("networking.k8s.io", "v1", "ingresses", registry=registry,
+                   id="mathctl-ingresses")
+    async def on_ingress(body: kopf.Body, **_: Any) -> None:
+        key = Key(kind, body.metadata.namespace or "", body.metadata.name or "")
+        if key in dispatcher.known:
+            dispatcher.enqueue(key)
+
+    @kopf.on.event("", "v1", "services", registry=registry, id="mathctl-services")
+    async def on_service(body: kopf.Body, **_: Any) -> None:
+        for key in dispatcher.known:
+            if key.kind == kind and key.namespace == body.metadata.namespace:
+                dispatcher.enqueue(key)

@@ -46,7 +46,7 @@ from mathctl.controllers.objects import describe_error
 from mathctl.controllers.operator import build_registry, configure_settings
 from mathctl.controllers.outcome import Outcome
 from mathctl.controllers.reconcile import KINDS
-from mathctl.resources.group import GROUP, VERSION
+from mathctl.controllers.service_expose import SERVICE_EXPOSE_KIND
 
 if TYPE_CHECKING:
     from mathctl.cluster import Cluster
@@ -79,6 +79,7 @@ class Operator:
         all_namespaces: bool = False,
         resync: float | None = 30.0,
         workers: int = 4,
+        service_expose: bool = False,
         verbose: bool = False,
         log_stream: TextIO | None = None,
     ) -> None:
@@ -93,6 +94,9 @@ class Operator:
         self.namespace = None if all_namespaces else (namespace or "default")
         self.resync_period = resync
         self.workers = workers
+        # ServiceExpose (stage 80) is opt-in: it watches Ingresses and Services, which the
+        # math kinds' least-privilege role does not grant.
+        self.kinds = (*KINDS, SERVICE_EXPOSE_KIND) if service_expose else KINDS
         self.verbose = verbose
         self.number = next(_counter)
         self._thread_name = f"mathctl-operator-{self.number}"
@@ -130,6 +134,7 @@ class Operator:
         self.error = None
         self._api = ApiClient(configuration=self.configuration)
         self.dispatcher = Dispatcher(self._api, workers=self.workers, resync=self.resync_period,
+                                     kinds=self.kinds,
                                      thread_name=self._reconcile_threads)
         self._thread = threading.Thread(target=self._main, name=self._thread_name, daemon=True)
         with _running_lock:
@@ -207,13 +212,21 @@ class Operator:
         """Fail now, with the fix, if nothing answers or the CRDs are missing — kopf itself
         would wait silently for both."""
         api = ApiClient(configuration=self.configuration)
+        served: set[tuple[str, str]] = set()  # (group, plural)
         try:
-            found = CustomObjectsApi(api).get_api_resources(GROUP, VERSION, _request_timeout=10)
-        except ApiException as exc:
-            if exc.status != 404:
-                raise OperatorError(f"The cluster at {self.configuration.host} refused the "
-                                    f"discovery request: {describe_error(exc)}") from None
-            found = None
+            for group, version in sorted({(k.names.group, k.names.version) for k in self.kinds}):
+                try:
+                    found = CustomObjectsApi(api).get_api_resources(group, version,
+                                                                    _request_timeout=10)
+                except ApiException as exc:
+                    if exc.status != 404:
+                        raise OperatorError(f"The cluster at {self.configuration.host} refused "
+                                            f"the discovery request: {describe_error(exc)}"
+                                            ) from None
+                    continue
+                served |= {(group, r.name) for r in found.resources}
+        except OperatorError:
+            raise
         except Exception as exc:  # connection refused, TLS, DNS: the cluster is not there
             raise OperatorError(
                 f"No cluster answers at {self.configuration.host} ({type(exc).__name__}). "
@@ -221,12 +234,12 @@ class Operator:
                 "point MATHCTL_CLUSTER/KUBECONFIG at a running cluster.") from None
         finally:
             api.close()
-        served = {r.name for r in (found.resources if found else ())}
-        missing = [k.names.plural for k in KINDS if k.names.plural not in served]
+        missing = [k.names.crd_name for k in self.kinds
+                   if (k.names.group, k.names.plural) not in served]
         if missing:
             raise OperatorError(
                 f"The cluster at {self.configuration.host} does not serve "
-                f"{', '.join(missing)}.{GROUP}: the mathctl CRDs are not installed. Install "
+                f"{', '.join(missing)}: the mathctl CRDs are not installed. Install "
                 "them with `kubectl apply -f crds/` or, from Python, "
                 "`mathctl.notebook.crds.apply_crds(mathctl.cluster.connect())`, then start "
                 "the operator again.")
@@ -351,6 +364,9 @@ def add_run_args(parser: argparse.ArgumentParser) -> None:
                         help="re-reconcile every known object this often (default: 30; 0: never)")
     parser.add_argument("--workers", type=int, default=4,
                         help="reconciles run at the same time (default: 4)")
+    parser.add_argument("--service-expose", action="store_true",
+                        help="also run the ServiceExpose controller (stage 80; it watches "
+                        "Ingresses and Services)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log every reconcile")
 
 
@@ -374,6 +390,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         all_namespaces=args.all_namespaces,
         resync=args.resync or None,
         workers=args.workers,
+        service_expose=args.service_expose,
         verbose=args.verbose,
         log_stream=sys.stderr,
     )

@@ -8,7 +8,7 @@ a second pass that writes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -17,6 +17,7 @@ from kubernetes.client.exceptions import ApiException
 
 from mathctl.cluster import wait_for
 from mathctl.controllers.outcome import Write
+from mathctl.controllers.runner import Operator
 from mathctl.controllers.service_expose import reconcile_service_expose
 from mathctl.core.expose import MANAGED_ANNOTATIONS
 from mathctl.resources.service_expose import GROUP, PLURAL, SERVICE_EXPOSE, VERSION
@@ -357,3 +358,51 @@ def _namespace_gone(world: World) -> bool:
         return exc.status == 404
     return False
 
+
+
+# --- under the operator: events on Ingresses and Services wake the right ServiceExpose -----------
+
+
+@pytest.fixture
+def operator(api_client: ApiClient, namespace: str, crds: list[str]) -> Iterator[Operator]:
+    """The controllers with ServiceExpose switched on, watching the test's namespace."""
+    op = Operator(api_client, namespace=namespace, resync=None, service_expose=True).start()
+    try:
+        yield op
+    finally:
+        op.stop()
+
+
+def ready(world: World) -> tuple[str, str] | None:
+    try:
+        c = world.conditions().get("Ready")
+    except ApiException:
+        return None
+    return (c["status"], c["reason"]) if c else None
+
+
+def test_the_operator_creates_repairs_and_follows_the_service(world: World,
+                                                              operator: Operator) -> None:
+    world.create_se()
+    wait_for(lambda: ready(world) == ("False", "BackendNotFound"), timeout=30,
+             what="the Ingress without its Service")
+    world.create_service()  # a Service event wakes the ServiceExpose of its namespace
+    wait_for(lambda: ready(world) == ("True", "IngressReady"), timeout=30, what="Ready")
+    world.edit_ingress(lambda i: i["spec"]["rules"][0].update(host="hand-edited.example.com"))
+    wait_for(lambda: rules_host(world.ingress()) == host(world), timeout=30,
+             what="the controller to repair the hand-edited host")
+    world.core.delete_namespaced_service("example-svc", world.ns, _preload_content=False)
+    wait_for(lambda: ready(world) == ("False", "BackendNotFound"), timeout=30,
+             what="the Service's deletion to be reported")
+
+
+def test_the_operator_takes_the_name_once_the_foreign_ingress_is_gone(
+        world: World, operator: Operator) -> None:
+    world.create_foreign_ingress()
+    world.create_se()
+    wait_for(lambda: ready(world) == ("False", "IngressNotOwned"), timeout=30,
+             what="the conflict")
+    world.net.delete_namespaced_ingress(NAME, world.ns)  # its event wakes the ServiceExpose
+    wait_for(lambda: (world.ingress() or {}).get("metadata", {}).get("ownerReferences"),
+             timeout=30, what="the ServiceExpose to create its own Ingress")
+    assert rules_host(world.ingress()) == host(world)
