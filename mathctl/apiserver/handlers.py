@@ -505,6 +505,8 @@ class Handlers:
         md = obj["metadata"]
         if not options.dry_run:
             self.store.delete(resource.storage, md.get("namespace", ""), md["name"])
+        if resource.returns_deleted_object:
+            return self._response(resource, obj, 200)
         # Store.finalizeDelete: a Status naming what was deleted.
         details: dict[str, Any] = {"name": md["name"]}
         if resource.group:

@@ -47,6 +47,10 @@ class Resource:
     field_selectors: frozenset[str] = META_FIELDS
     # Namespaces are DNS labels; most other names are DNS subdomains.
     name_rule: str = "subdomain"
+    # kube's registries that set Store.ReturnDeletedObject (pkg/registry/core/{service,
+    # serviceaccount,namespace}/storage) answer a DELETE with the object; every other one
+    # (custom resources included) answers with a Status naming what was deleted.
+    returns_deleted_object: bool = False
 
     def __post_init__(self) -> None:
         if not self.singular:
@@ -111,7 +115,7 @@ def builtin_resources() -> list[Resource]:
     ns_verbs = ("create", "delete", "get", "list", "patch", "update", "watch")
     return [
         _builtin("", "v1", "namespaces", "Namespace", False, short_names=("ns",),
-                 has_status=True, verbs=ns_verbs, name_rule="label",
+                 has_status=True, verbs=ns_verbs, name_rule="label", returns_deleted_object=True,
                  field_selectors=META_FIELDS | {"status.phase"},
                  printer_columns=[_column("Status", "string", ".status.phase"), AGE]),
         _builtin("", "v1", "configmaps", "ConfigMap", True, short_names=("cm",), verbs=core_verbs),
@@ -120,10 +124,10 @@ def builtin_resources() -> list[Resource]:
         _builtin("", "v1", "secrets", "Secret", True, verbs=core_verbs,
                  field_selectors=META_FIELDS | {"type"}),
         _builtin("", "v1", "serviceaccounts", "ServiceAccount", True, short_names=("sa",),
-                 verbs=core_verbs),
+                 verbs=core_verbs, returns_deleted_object=True),
         _builtin("", "v1", "services", "Service", True, short_names=("svc",), has_status=True,
                  verbs=("create", "delete", "deletecollection", "get", "list", "patch", "update",
-                        "watch"), categories=("all",)),
+                        "watch"), categories=("all",), returns_deleted_object=True),
         _builtin("apps", "v1", "deployments", "Deployment", True, short_names=("deploy",),
                  has_status=True, tracks_generation=True, categories=("all",)),
         _builtin("events.k8s.io", "v1", "events", "Event", True, short_names=("ev",),

@@ -331,6 +331,22 @@ def test_configmap_crud_and_delete_status(http: Http, namespace: str) -> None:
     assert "group" not in r["details"]
 
 
+@pytest.mark.parametrize("plural", ["services", "serviceaccounts"])
+def test_delete_of_a_service_or_serviceaccount_returns_the_object(
+        http: Http, namespace: str, plural: str) -> None:
+    # Their registries set Store.ReturnDeletedObject (pkg/registry/core/service/storage,
+    # .../serviceaccount/storage): the typed clients' delete_namespaced_service expects a
+    # V1Service back, not a Status.
+    path = f"/api/v1/namespaces/{namespace}/{plural}"
+    created = http.post(path, {"metadata": {"name": "gone"}}).json()
+    r = http.delete(f"{path}/gone")
+    assert r.status_code == 200
+    body = r.json()
+    assert body["kind"] == created["kind"]
+    assert body["metadata"]["uid"] == created["metadata"]["uid"]
+    assert http.get(f"{path}/gone").status_code == 404
+
+
 def test_events_in_both_api_versions(http: Http, namespace: str) -> None:
     event = {"metadata": {"name": "ev1"}, "involvedObject": {"kind": "Number", "name": "n",
                                                              "namespace": namespace},
