@@ -11,7 +11,8 @@ Non-resource requests (``/apis``, ``/version``) are not counted: every authentic
 may make them through kube's ``system:discovery`` role, on a real cluster as on the embedded
 one. A recorded run also cannot show reads that only a conflict causes (the reconciles read
 from a watch-fed cache and go to the server only after a 409 or an "AlreadyExists"):
-:func:`conflict_reads` adds those, derived from the controllers' table of kinds. Used by
+:func:`conflict_reads` adds those, derived from the controllers' table of kinds. Nor can it
+show :func:`owner_finalizer_updates`: an admission check, not a request. Used by
 :mod:`mathctl.deploy.podrun` and ``tests/deploy/test_podrun.py``.
 """
 
@@ -67,6 +68,19 @@ def conflict_reads(kinds: Iterable[KindInfo] = KINDS) -> set[Permission]:
             reads.update({(names.group, names.plural, "list"),
                           (names.group, names.plural, "get")})
     return reads
+
+
+def owner_finalizer_updates(kinds: Iterable[KindInfo] = KINDS) -> set[Permission]:
+    """``update`` on each owner kind's ``finalizers`` subresource.
+
+    The controllers set ``blockOwnerDeletion: true`` on their children's ownerReferences. A
+    cluster running the OwnerReferencesPermissionEnforcement admission plugin (OpenShift and
+    hardened clusters do; minikube and the embedded server do not) lets a client set it only
+    if that client may update the owner's ``finalizers``; kubebuilder grants the same rule for
+    the same reason. It is a check at admission, so no recorded request shows it.
+    """
+    return {(owner.group, f"{owner.plural}/finalizers", "update")
+            for owner in {info.owner for info in kinds if info.owner is not None}}
 
 
 def to_rules(permissions: Iterable[Permission]) -> list[dict[str, list[str]]]:

@@ -227,8 +227,10 @@ class PodRun:
         return permissions.from_requests(a for a, _ in self.requests())
 
     def needed(self) -> set[permissions.Permission]:
-        """What the recorded requests needed, plus the reads only a conflict causes."""
-        return self.recorded() | permissions.conflict_reads()
+        """What the recorded requests needed, plus the reads only a conflict causes and the
+        owners' finalizers updates that blockOwnerDeletion needs under admission."""
+        return (self.recorded() | permissions.conflict_reads()
+                | permissions.owner_finalizer_updates())
 
     def denied(self) -> set[permissions.Permission]:
         return permissions.from_requests(a for a, ok in self.requests() if not ok)

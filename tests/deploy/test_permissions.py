@@ -59,3 +59,10 @@ def test_conflict_reads_follow_the_controllers_table_of_kinds() -> None:
     reads = permissions.conflict_reads()
     assert reads == {(G, "fermats", "get"), (G, "tuples", "get"), (G, "tuples", "list"),
                      (G, "numbers", "get"), (G, "numbers", "list")}
+
+
+def test_owner_finalizer_updates_cover_every_owner_kind() -> None:
+    # blockOwnerDeletion under OwnerReferencesPermissionEnforcement: Tuples own Numbers,
+    # Fermats own Tuples; Numbers own nothing.
+    assert permissions.owner_finalizer_updates() == {(G, "tuples/finalizers", "update"),
+                                                     (G, "fermats/finalizers", "update")}
