@@ -64,6 +64,7 @@ def default_columns() -> list[dict[str, Any]]:
 # --- a small JSONPath (the subset CRD columns use) ------------------------------------------------
 
 _Step = tuple[str, Any]  # ("field", name) | ("index", int) | ("all", None) | ("slice", (a, b))
+#                          | ("filter", (steps, op, literal)): [?(@.type=="Ready")]
 
 _TOKEN = re.compile(
     r"""\.(?P<field>(?:\\\.|[^.\[\]\\])+)  # .name, dots escaped as \.
@@ -71,6 +72,7 @@ _TOKEN = re.compile(
       | \[(?P<index>-?\d+)\]            # [0]
       | \[(?P<star>\*)\]                # [*]
       | \.?\[(?P<start>-?\d*):(?P<end>-?\d*)\]         # [a:b]
+      | \[\?\((?P<filter>[^()]*)\)\]      # [?(@.type=="Ready")]
     """,
     re.VERBOSE,
 )
@@ -105,11 +107,55 @@ def parse_jsonpath(path: str) -> list[_Step]:
             steps.append(("index", int(match.group("index"))))
         elif match.group("star"):
             steps.append(("all", None))
+        elif match.group("filter") is not None:
+            steps.append(("filter", _parse_filter(match.group("filter"), path)))
         else:
             start, end = match.group("start"), match.group("end")
             steps.append(("slice", (int(start) if start else None, int(end) if end else None)))
         pos = match.end()
     return steps
+
+
+_FILTER = re.compile(
+    r"""^\s*@(?P<path>(?:\.[\w-]+)*)\s*
+        (?:(?P<op>==|!=|<=|>=|<|>)\s*
+           (?:(?P<quote>['"])(?P<text>.*?)(?P=quote)|(?P<number>-?\d+(?:\.\d+)?)))?\s*$""",
+    re.VERBOSE,
+)
+_COMPARE: dict[str, Any] = {
+    "==": lambda a, b: a == b, "!=": lambda a, b: a != b, "<": lambda a, b: a < b,
+    ">": lambda a, b: a > b, "<=": lambda a, b: a <= b, ">=": lambda a, b: a >= b,
+}
+
+
+def _parse_filter(text: str, path: str) -> tuple[list[_Step], str | None, Any]:
+    """``@.type=="Ready"``, ``@.count>2`` or ``@.name`` (present): what printer columns such as
+    ``.status.conditions[?(@.type=="Ready")].status`` need, as client-go's jsonpath reads them."""
+    match = _FILTER.match(text)
+    if match is None:
+        raise ValueError(f"unrecognized column definition {path!r}")
+    steps: list[_Step] = [("field", name) for name in match.group("path").split(".")[1:]]
+    if match.group("op") is None:
+        return steps, None, None
+    literal: Any = match.group("text")
+    if literal is None:
+        number = match.group("number")
+        literal = float(number) if "." in number else int(number)
+    return steps, match.group("op"), literal
+
+
+def _passes(item: Any, test: tuple[list[_Step], str | None, Any]) -> bool:
+    steps, op, literal = test
+    found = evaluate_jsonpath(steps, item)
+    if op is None:
+        return bool(found)
+    for value in found:
+        comparable = (isinstance(value, str) and isinstance(literal, str)) or (
+            isinstance(value, int | float) and not isinstance(value, bool)
+            and isinstance(literal, int | float))
+        if comparable and _COMPARE[op](value, literal):
+            return True
+    return False
 
 
 def evaluate_jsonpath(steps: list[_Step], data: Any) -> list[Any]:
@@ -131,6 +177,8 @@ def evaluate_jsonpath(steps: list[_Step], data: Any) -> list[Any]:
                     following.extend(value[k] for k in sorted(value))
             elif kind == "slice" and isinstance(value, list):
                 following.extend(value[arg[0]:arg[1]])
+            elif kind == "filter" and isinstance(value, list):
+                following.extend(item for item in value if _passes(item, arg))
         current = following
     return current
 

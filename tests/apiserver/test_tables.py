@@ -171,6 +171,16 @@ def test_ages_count_from_the_given_clock() -> None:
     (".metadata.labels.a\\.b", {"metadata": {"labels": {"a.b": "w"}}}, ["w"]),
     (".spec.m.*", {"spec": {"m": {"b": 2, "a": 1}}}, [1, 2]),
     (".", {"a": 1}, [{"a": 1}]),
+    # The filter printer columns use for a condition, e.g. kubebuilder's Ready column.
+    ('.status.conditions[?(@.type=="Ready")].status',
+     {"status": {"conditions": [{"type": "Synced", "status": "False"},
+                                {"type": "Ready", "status": "True"}]}}, ["True"]),
+    (".status.conditions[?(@.type=='Ready')].reason",
+     {"status": {"conditions": [{"type": "Ready", "status": "False", "reason": "Missing"}]}},
+     ["Missing"]),
+    ('.status.conditions[?(@.type=="Ready")].status', {"status": {}}, []),
+    (".spec.l[?(@.n>1)].n", {"spec": {"l": [{"n": 1}, {"n": 2}, {"n": "3"}]}}, [2]),
+    (".spec.l[?(@.x)].x", {"spec": {"l": [{"x": 0}, {"y": 1}]}}, [0]),
 ])
 def test_jsonpath(path: str, data: Any, expected: list[Any]) -> None:
     assert evaluate_jsonpath(parse_jsonpath(path), data) == expected
@@ -178,4 +188,4 @@ def test_jsonpath(path: str, data: Any, expected: list[Any]) -> None:
 
 def test_jsonpath_rejects_what_it_cannot_read() -> None:
     with pytest.raises(ValueError):
-        parse_jsonpath(".spec[?(@.x)]")
+        parse_jsonpath(".spec[?(@.x =~ /re/)]")
