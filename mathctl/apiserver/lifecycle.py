@@ -10,7 +10,10 @@ State lives in ``$MATHCTL_HOME`` (default ``~/.mathctl``)::
 The default port is a fixed 6445 (kube-apiserver's 6443 plus two, so it never collides with a
 minikube or kind on the same laptop): a fixed port keeps the kubeconfig valid across
 ``down``/``up``, so a notebook kernel that loaded it keeps working after a restart. If that port
-is taken, ``up`` says so and how to choose another. ``cluster.connect()`` and the test fixtures
+is taken by another program (a second learner on a shared machine), and no port was asked for,
+``up`` takes a free one, says so, and remembers it in ``$MATHCTL_HOME/port`` for the next start;
+a port asked for explicitly (``--port``, ``$MATHCTL_PORT``) that is taken is an error saying how
+to choose another. ``cluster.connect()`` and the test fixtures
 use :func:`ensure_running` and :func:`spawn` from here, so there is one way to start a server.
 """
 
@@ -40,6 +43,10 @@ READY_TIMEOUT = 15.0
 
 class ServerError(RuntimeError):
     """The server could not be started; the message says why and what to do."""
+
+
+class PortInUseError(ServerError):
+    """The port asked for is taken by another program."""
 
 
 def home() -> Path:
@@ -138,7 +145,7 @@ def spawn(data_dir: Path, port: int, *, log_path: Path | None = None, detach: bo
         message = {}
     if message.get("error") == "port-in-use":
         proc.wait()
-        raise ServerError(
+        raise PortInUseError(
             f"Port {port} on 127.0.0.1 is already in use by another program, so the embedded "
             f"API server cannot listen there. Stop that program, or pick another port: "
             f"`mathctl up --port {port + 1}`.")
@@ -212,22 +219,36 @@ def running(where: Path | None = None) -> ServerInfo | None:
     return info
 
 
-def default_port() -> int:
-    """``$MATHCTL_PORT`` if set (0: any free port), else 6445."""
-    return int(os.environ.get("MATHCTL_PORT") or DEFAULT_PORT)
+def default_port(where: Path | None = None) -> int:
+    """``$MATHCTL_PORT`` if set (0: any free port), else the port this home last fell back to,
+    else 6445."""
+    if os.environ.get("MATHCTL_PORT"):
+        return int(os.environ["MATHCTL_PORT"])
+    with contextlib.suppress(OSError, ValueError):
+        return int(((where or home()) / "port").read_text())
+    return DEFAULT_PORT
 
 
 def ensure_running(where: Path | None = None, port: int | None = None
                    ) -> tuple[ServerInfo, bool]:
     """The running server of ``$MATHCTL_HOME``, started if needed; True if started now."""
     base = where or home()
-    port = default_port() if port is None else port
+    explicit = port is not None or bool(os.environ.get("MATHCTL_PORT"))
+    port = default_port(base) if port is None else port
     info = running(base)
     if info is not None:
         return info, False
     base.mkdir(parents=True, exist_ok=True)
     data_dir = base / "data"
-    proc, actual = spawn(data_dir, port, log_path=base / "server.log", detach=True)
+    try:
+        proc, actual = spawn(data_dir, port, log_path=base / "server.log", detach=True)
+    except PortInUseError:
+        if explicit:
+            raise
+        # Nobody asked for this port: take a free one and keep it, so the kubeconfig written
+        # below stays valid across down/up.
+        proc, actual = spawn(data_dir, 0, log_path=base / "server.log", detach=True)
+        (base / "port").write_text(str(actual))
     info = ServerInfo(pid=proc.pid, port=actual, data_dir=data_dir,
                       kubeconfig=base / "kubeconfig")
     write_kubeconfig(info.kubeconfig, info.url, info.token, info.ca_cert)
@@ -283,11 +304,15 @@ def cmd_up(args: argparse.Namespace) -> int:
         print(f"Use it with:  export KUBECONFIG={info.kubeconfig}")
         return 0
     started = time.perf_counter()
+    wanted = default_port(base) if args.port is None else args.port
     try:
         info, _ = ensure_running(base, args.port)
     except ServerError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    if wanted and info.port != wanted:
+        print(f"Port {wanted} is taken by another program, so the server listens on "
+              f"{info.port} instead (remembered in {base / 'port'} for the next start).")
     elapsed = (time.perf_counter() - started) * 1000
     print(f"The embedded API server runs (pid {info.pid}) at {info.url}, ready in "
           f"{elapsed:.0f} ms; data in {info.data_dir}.")

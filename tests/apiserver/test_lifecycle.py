@@ -80,6 +80,30 @@ def test_port_in_use_is_a_clear_error(home: Path) -> None:
     assert f"mathctl up --port {port + 1}" in r.stderr
 
 
+def test_a_taken_default_port_falls_back_to_a_free_one_and_keeps_it(home: Path) -> None:
+    # The default port belongs to nobody: a second learner on the machine must still get a
+    # server, and the port it gets must survive down/up so their kubeconfig stays valid.
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        taken = busy.getsockname()[1]
+        (home / "port").write_text(str(taken))  # as if this home had used it before
+        env_port = os.environ.pop("MATHCTL_PORT", None)
+        try:
+            up = mathctl(home, "up")
+        finally:
+            if env_port is not None:
+                os.environ["MATHCTL_PORT"] = env_port
+    assert up.returncode == 0, up.stderr
+    assert f"Port {taken} is taken by another program" in up.stdout
+    chosen = int((home / "port").read_text())
+    assert chosen != taken and f"https://127.0.0.1:{chosen}" in up.stdout
+    assert mathctl(home, "down").returncode == 0
+    again = mathctl(home, "up")
+    assert again.returncode == 0 and f"https://127.0.0.1:{chosen}" in again.stdout
+    assert "is taken" not in again.stdout
+
+
 def test_ensure_running_reuses_the_running_server(home: Path) -> None:
     info, started = lifecycle.ensure_running(home, free_port())
     assert started
