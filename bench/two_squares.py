@@ -24,6 +24,17 @@ tries every a up to √n (``pow_rep_recursive``), about 10**9 steps near 10**18.
 rows near 10**18 compare with ``diop_DN(-1, n)``, SymPy's number-theoretic solver of
 x² + y² = n (it returns signed, ordered pairs; they are normalised before comparing), and one
 row near 10**10 shows ``sum_of_squares`` itself on composites.
+
+A fair race: SymPy uses gmpy2 on its own when it is installed (``GROUND_TYPES`` "gmpy": its
+``isprime`` is then gmpy2's C ``is_strong_bpsw_prp``), and so does mathctl (its default engine).
+The header prints both sides' arithmetic and warns if only one side has gmpy2. For the race
+without gmpy2 on either side: ``SYMPY_GROUND_TYPES=python python bench/two_squares.py --engine
+python``.
+
+``--parts`` adds a table of where the time goes on the prime rows (µs per number): mathctl's
+``is_prime``, the Lucas half of its Baillie–PSW test, gmpy2's C version of that same Lucas test,
+and gmpy2's strong Baillie–PSW, which SymPy's ``sum_of_squares`` runs twice per prime (its
+``isprime``, once to choose the method and once inside it).
 """
 
 from __future__ import annotations
@@ -38,9 +49,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import sympy
+from sympy.external.gmpy import GROUND_TYPES
 from sympy.ntheory.factor_ import factor_cache
 from sympy.solvers.diophantine.diophantine import diop_DN, sum_of_squares
 
+from mathctl.core import primes
 from mathctl.core.two_squares import two_squares
 
 Pairs = list[tuple[int, int]]
@@ -146,17 +159,78 @@ def best_time(
     return best, answers
 
 
+def arithmetic() -> str:
+    """Both sides' big-integer arithmetic, and a warning if only one side has gmpy2."""
+    ours = primes.engine()
+    if ours == "gmpy2":
+        import gmpy2
+
+        ours += f" {gmpy2.version()} ({gmpy2.mp_version()})"
+    line = f"mathctl engine: {ours}; SymPy ground types: {GROUND_TYPES}"
+    if (primes.engine() == "gmpy2") != (GROUND_TYPES == "gmpy"):
+        line += (
+            "\nUNFAIR: only one side uses gmpy2. Same arithmetic on both sides: the defaults "
+            "with gmpy2 installed, or SYMPY_GROUND_TYPES=python with --engine python."
+        )
+    return line
+
+
+def lucas_parameter(n: int) -> int:
+    """Baillie's P for the extra strong Lucas test: the first of 3, 4, … with (P²−4 / n) = −1.
+
+    Worked out before timing gmpy2's test, which takes P as given (mathctl's finds its own).
+    """
+    p = 3
+    while primes.jacobi(p * p - 4, n) != -1:
+        p += 1
+    return p
+
+
+def parts(rows: list[Row], repeat: int) -> None:
+    """Where the time goes on the prime rows, µs per number."""
+    import gmpy2
+
+    columns: list[tuple[str, Callable[[int], object]]] = [
+        ("two_squares", two_squares),
+        ("is_prime", primes.is_prime),
+        ("our Lucas", lambda n: primes._extra_strong_lucas(primes._number(n))),
+        ("gmpy2 Lucas", lambda n: gmpy2.is_extra_strong_lucas_prp(n, parameters[n])),
+        ("gmpy2 BPSW", gmpy2.is_strong_bpsw_prp),
+        ("sympy isprime", sympy.isprime),
+    ]
+    parameters = {n: lucas_parameter(n) for row in rows for n in row.numbers if n > 2**64}
+    header = f"{'µs per number':<32}" + "".join(f"{name:>14}" for name, _ in columns)
+    print(f"\n{header}\n{'-' * len(header)}")
+    for row in rows:
+        if "primes" not in row.label:
+            continue
+        cells = []
+        for name, function in columns:
+            if "Lucas" in name and row.numbers[0] < 2**64:  # Miller–Rabin decides alone there
+                cells.append(f"{'-':>14}")
+                continue
+            seconds, _ = best_time(function, row.numbers, repeat)  # type: ignore[arg-type]
+            cells.append(f"{seconds / len(row.numbers) * 1e6:>14.1f}")
+        print(f"{row.label:<32}" + "".join(cells))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="20 numbers a row instead of 200")
     parser.add_argument("--repeat", type=int, default=3, help="runs per row, best one counts")
     parser.add_argument("--seed", type=int, default=20240601)
+    parser.add_argument(
+        "--engine", choices=primes.ENGINES, help="mathctl's arithmetic (default: gmpy2 if there)"
+    )
+    parser.add_argument("--parts", action="store_true", help="also time the pieces (prime rows)")
     args = parser.parse_args(argv)
     count = 20 if args.quick else 200
+    if args.engine:
+        primes.use_engine(args.engine)
 
     print(
         f"two_squares vs SymPy {sympy.__version__} on Python {platform.python_version()}; "
-        f"{count} numbers a row, best of {args.repeat}, seed {args.seed}"
+        f"{count} numbers a row, best of {args.repeat}, seed {args.seed}\n{arithmetic()}"
     )
     rows = build_rows(count, args.seed)
     two_squares(10**18 + 9)  # warm up both sides (imports, sieve tables)
@@ -179,6 +253,8 @@ def main(argv: list[str] | None = None) -> int:
         )
     represented = sum(bool(two_squares(n)) for n in rows[4].numbers)
     print(f"\ncomposites near 10^18 that are sums of two squares: {represented}/{count}")
+    if args.parts:
+        parts(rows, args.repeat)
     return 1 if failures else 0
 
 

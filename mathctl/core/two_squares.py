@@ -22,7 +22,7 @@ import math
 from collections.abc import Iterable
 
 from mathctl.core.arithmetic import require_int
-from mathctl.core.primes import SMALL_PRIMES, factorize, jacobi, prime_powers
+from mathctl.core.primes import SMALL_PRIMES, factorize, jacobi, powmod, prime_powers
 
 __all__ = ["explain_two_squares", "two_squares"]
 
@@ -111,6 +111,9 @@ def _representations(powers: Iterable[tuple[int, int, int]]) -> list[tuple[int, 
             scale *= p ** (e // 2)
         else:
             splits.append((_gaussian_prime(p, root), e))
+    if not twist and len(splits) == 1 and splits[0][1] == 1:  # a prime times a square: 1 answer
+        a, b = splits[0][0]  # a < b, as _gaussian_prime returns them
+        return [(scale * a, scale * b)]
     products: list[Gaussian] = [(1, 1) if twist else (1, 0)]
     for index, ((a, b), e) in enumerate(splits):
         # π**k · π̄**(e−k) for k = 0 … e; k and e − k give conjugate (mirror-image) products, so
@@ -166,7 +169,7 @@ def _sqrt_minus_one(p: int) -> int:
                 break
         else:  # no small prime is a non-residue: rare, search on
             c = next(q for q in range(SMALL_PRIMES[40], p) if jacobi(q, p) == -1)
-    x = pow(c, (p - 1) // 4, p)
+    x = powmod(c, (p - 1) // 4, p)
     if x * x % p != p - 1:
         raise ArithmeticError(f"{p} passed the primality test but −1 has no square root mod {p}")
     return x

@@ -2,19 +2,42 @@
 
 The pseudoprime lists are OEIS data (A001262, A217719, A014233), and each test first checks
 that the number really fools the weaker test, so the list cannot silently stop testing anything.
+
+Every test runs on both arithmetic engines (gmpy2 and pure Python: the ``engine`` fixture), and
+``test_engines_agree`` compares their answers number by number.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 
 import pytest
 import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mathctl.core import factorize, is_prime
-from mathctl.core.primes import _extra_strong_lucas, _strong_probable_prime, jacobi
+from mathctl.core import factorize, is_prime, primes
+from mathctl.core.primes import (
+    ENGINES,
+    _extra_strong_lucas,
+    _strong_probable_prime,
+    _strong_to_all,
+    jacobi,
+    prime_powers,
+    use_engine,
+)
+
+
+@pytest.fixture(scope="module", params=ENGINES, autouse=True)
+def engine(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Run the module's tests once per arithmetic engine (module scope: hypothesis accepts it)."""
+    try:
+        previous = use_engine(request.param)
+    except ValueError as error:  # gmpy2 not installed: the pure engine is still tested
+        pytest.skip(str(error))
+    yield request.param
+    use_engine(previous)
 
 LIMIT = 10**5
 
@@ -245,3 +268,89 @@ def test_bad_input_is_a_type_error(function: object, value: object, given: str) 
 def test_factorize_refuses_n_below_1(n: int) -> None:
     with pytest.raises(ValueError, match=rf"^factorize\(\) needs n ≥ 1, got {n}: 0 has no prime"):
         factorize(n)
+
+
+SAMPLE = [
+    *range(1, 3000),
+    *BASE_2_STRONG_PSEUDOPRIMES,
+    *EXTRA_STRONG_LUCAS_PSEUDOPRIMES,
+    *CARMICHAEL,
+    *(n for n, _ in STRONG_PSEUDOPRIMES_TO_PRIME_BASES if n < 2**64),
+    407521 * 1000003,  # shares a factor with the witness 9780504
+    299210837 * 1000000007,  # and with 1795265022
+    2**61 - 1,
+    (2**61 - 1) * (2**31 - 1),
+    2**64 - 59,  # the largest prime below 2**64
+    2**64 + 13,  # the smallest prime above it
+    (2**32 + 15) * (2**32 + 15),
+    10**18 + 9,
+    (10**9 + 7) * (10**9 + 9) * 2**5 * 3**3,
+    2**89 - 1,
+    (2**89 - 1) * 1000003,
+    sympy.nextprime(10**40),
+    sympy.nextprime(10**100),
+    chernick(10**9),  # a Carmichael number past 2**64
+]
+
+
+HARD_TO_FACTOR = [n for n, _ in STRONG_PSEUDOPRIMES_TO_PRIME_BASES if n >= 2**64]
+
+
+def answers() -> list[object]:
+    found: list[object] = [is_prime(n) for n in HARD_TO_FACTOR]
+    for n in map(int, SAMPLE):
+        powers = sorted(prime_powers(n))
+        assert all(root == 0 or root * root % p == p - 1 for p, _, root in powers), n
+        found.append((is_prime(n), factorize(n), powers))
+    return found
+
+
+def test_engines_agree(engine: str) -> None:
+    if engine != "gmpy2":
+        pytest.skip("compared once, from the gmpy2 run")
+    with_gmpy2 = answers()
+    use_engine("python")
+    try:
+        assert answers() == with_gmpy2  # roots of −1 included: the same steps meet the same one
+    finally:
+        use_engine("gmpy2")
+
+
+def test_answers_are_plain_ints() -> None:
+    big = int(sympy.nextprime(10**40)) * int(sympy.nextprime(10**5)) ** 2
+    for p, e, root in prime_powers(big):
+        assert type(p) is int and type(e) is int and type(root) is int
+    assert all(type(p) is int for p in factorize(big))
+    assert type(primes.powmod(3, 10**40, 10**41 + 1)) is int
+
+
+def test_witness_sets_start_with_base_2() -> None:
+    # _probable_prime runs base 2 first (it finds the root of −1) and the rest from index 1.
+    assert all(bases[0] == 2 for _, bases in primes._WITNESS_SETS)
+    assert primes._WITNESS_SETS[-1][0] == 2**64
+
+
+@pytest.mark.parametrize(
+    ("n", "base"), [(407521 * 1000003, 9780504), (299210837 * 1000000007, 1795265022)]
+)
+def test_a_base_sharing_a_factor_with_n_proves_it_composite(n: int, base: int) -> None:
+    assert math.gcd(n, base) > 1 and math.gcd(n, primes._PRIMORIAL) == 1
+    d, s = n - 1, 0
+    while d % 2 == 0:
+        d, s = d // 2, s + 1
+    assert not _strong_to_all(n, (base,), d, s)
+    assert not is_prime(n)
+
+
+def test_use_engine() -> None:
+    current = primes.engine()
+    assert use_engine(current) == current
+    with pytest.raises(ValueError, match=r"^use_engine\(\) expects one of gmpy2, python, got 'x'"):
+        use_engine("x")
+    assert primes.engine() == current
+
+
+def test_use_engine_without_gmpy2(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(primes, "_gmpy2_module", None)
+    with pytest.raises(ValueError, match=r"gmpy2 is not installed here; `pip install gmpy2`"):
+        use_engine("gmpy2")

@@ -3,6 +3,8 @@
 Big inputs are built from known primes, so the expected answer is known without searching:
 by Jacobi's two-square theorem, r2(n) = 4·∏(e + 1) over the primes p ≡ 1 (mod 4) when every
 prime ≡ 3 (mod 4) has an even exponent, else 0, and r2 counts signed, ordered pairs.
+
+Every test runs on both arithmetic engines of ``mathctl.core.primes`` (the ``engine`` fixture).
 """
 
 from __future__ import annotations
@@ -17,9 +19,21 @@ from hypothesis import strategies as st
 from sympy.solvers.diophantine.diophantine import diop_DN, sum_of_squares
 
 from mathctl.core import explain_two_squares, two_squares
+from mathctl.core.primes import ENGINES, use_engine
 from mathctl.core.two_squares import _representations
 
 BRUTE_LIMIT = 20_000
+
+
+@pytest.fixture(scope="module", params=ENGINES, autouse=True)
+def engine(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Run the module's tests once per arithmetic engine (module scope: hypothesis accepts it)."""
+    try:
+        previous = use_engine(request.param)
+    except ValueError as error:  # gmpy2 not installed: the pure engine is still tested
+        pytest.skip(str(error))
+    yield request.param
+    use_engine(previous)
 
 
 @pytest.fixture(scope="module")
@@ -142,6 +156,14 @@ def test_big_primes_1_mod_4_have_exactly_one_pair(exponent: int) -> None:
         assert len(pairs) == 1
         assert_well_formed(p, pairs)
         assert pairs == sorted(sum_of_squares(p, 2))
+
+
+def test_answers_are_plain_ints() -> None:
+    # Controllers write them into status (JSON), which has no idea what a gmpy2.mpz is.
+    p = next(primes_one_mod_four_after(10**40, 1))
+    for n in (p, 2 * 9 * p, p * 13 * 17, (2**64 + 13) * 5):
+        pairs = two_squares(n)
+        assert pairs and all(type(a) is int and type(b) is int for a, b in pairs), n
 
 
 def test_big_primes_3_mod_4_and_their_squares() -> None:
