@@ -1,6 +1,6 @@
 """Primality and factorisation of integers of any size, with gmpy2 doing the arithmetic if it can.
 
-The Fermat controller (notebook 30, ``mathctl get fermat``) decides whether ``spec.number`` is a
+The Fermat controller (notebook 60, ``mathctl get fermat``) decides whether ``spec.number`` is a
 sum of two squares, and number theory answers that from the prime factorisation; so this module
 exists to factorise quickly and to say for sure whether a cofactor is prime:
 
@@ -188,8 +188,9 @@ def jacobi(a: int, n: int) -> int:
     return result if n == 1 else 0
 
 
-# The engine's primitives. Under gmpy2 the numbers are mpz: the same operators (*, %, //, ==)
-# then run in C, so the algorithms below are written once for both engines.
+# The engine's primitives. Under gmpy2 the big numbers are mpz (and loop variables xmpz): the
+# same operators (*, %, //, ==) then run in C, so the algorithms below are written once for both
+# engines, and ask the engine only where gmpy2 has a whole step in C (powmod, is_strong_prp).
 
 
 def _number(n: int) -> int:

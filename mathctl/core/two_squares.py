@@ -1,6 +1,6 @@
 """Every way to write n as a sum of two squares, found by number theory, never by search.
 
-The Fermat controller (notebook 30) fans a number n out into Tuples ``[i, n − i]`` and waits for
+The Fermat controller (notebook 60) fans a number n out into Tuples ``[i, n − i]`` and waits for
 one whose Numbers are all squares; ``two_squares`` is the answer key that the notebook, the
 ``status.pairs`` check and the tests compare that search against. It works through the Gaussian
 integers a + bi, where a² + b² = (a + bi)(a − bi):
