@@ -13,8 +13,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from mathctl.cluster import EMBEDDED, Cluster, connect
+
+# CI (which sets CI=true) replays the same examples every run, so a red run can be reproduced
+# and a rare slow example cannot make one run differ from the next; locally hypothesis explores.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 ROOT = Path(__file__).resolve().parent.parent
 CRD_DIR = ROOT / "crds"
