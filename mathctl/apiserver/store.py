@@ -15,13 +15,19 @@ the process, and the next open replays the WAL. NORMAL only skips the ``fsync`` 
 against a power cut or kernel crash (then the newest transactions may be lost, never the
 database's consistency). ``synchronous=FULL`` is one flag away (``--fsync``); ``bench/apiserver.py``
 measures both.
+
+Checkpoints (copying the WAL into the database file, with an ``fsync``) run in a thread of their
+own, woken every few hundred commits: SQLite's automatic checkpoint would run inside a commit
+and stall the event loop — every request and watch — for the length of that ``fsync``.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import re
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +43,10 @@ CREATE TABLE IF NOT EXISTS objects (
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
+
+log = logging.getLogger(__name__)
+# Commits between checkpoints: a commit writes a page or two, SQLite's own default is 1000 pages.
+CHECKPOINT_EVERY = 500
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 # A run of 19 digits may be an integer beyond int64/uint64, which orjson reads as a float.
@@ -127,14 +137,67 @@ class Change:
 Listener = Callable[[Change], None]
 
 
+class Checkpointer:
+    """Runs ``PRAGMA wal_checkpoint(PASSIVE)`` on its own connection and thread when told to.
+
+    A passive checkpoint takes no lock that a writer waits for, and the thread spends its time
+    in SQLite with the GIL released, so commits on the event loop go on meanwhile.
+    """
+
+    def __init__(self, path: str, synchronous: str, every: int = CHECKPOINT_EVERY) -> None:
+        self.every = every
+        self.done = 0        # checkpoints run so far (for tests)
+        self._commits = 0
+        self._wake = threading.Event()
+        self._stopping = False
+        self._thread = threading.Thread(target=self._run, args=(path, synchronous),
+                                        name="sqlite-checkpoint", daemon=True)
+        self._thread.start()
+
+    def committed(self) -> None:
+        """Count one commit; every ``every`` commits, wake the thread."""
+        self._commits += 1
+        if self._commits >= self.every:
+            self._commits = 0
+            self._wake.set()
+
+    def _run(self, path: str, synchronous: str) -> None:
+        db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        try:
+            db.execute(f"PRAGMA synchronous={synchronous}")
+            while True:
+                self._wake.wait()
+                self._wake.clear()
+                if self._stopping:
+                    return
+                try:
+                    db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+                    self.done += 1
+                except sqlite3.OperationalError as exc:   # busy: the next wake tries again
+                    log.info("WAL checkpoint skipped: %s", exc)
+        except sqlite3.Error:
+            log.exception("the WAL checkpoint thread stopped; SQLite's WAL file will grow")
+        finally:
+            db.close()
+
+    def close(self) -> None:
+        self._stopping = True
+        self._wake.set()
+        self._thread.join(timeout=30)
+
+
 class Store:
     """Objects by storage key → namespace → name, backed by SQLite."""
 
     def __init__(self, path: Path | str, *, fsync: bool = False) -> None:
+        synchronous = "FULL" if fsync else "NORMAL"
         self._db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute(f"PRAGMA synchronous={'FULL' if fsync else 'NORMAL'}")
+        self._db.execute(f"PRAGMA synchronous={synchronous}")
+        # Checkpoints happen off the event loop (Checkpointer), not inside a commit.
+        self._db.execute("PRAGMA wal_autocheckpoint=0")
         self._db.executescript(_SCHEMA)
+        self.checkpointer = Checkpointer(str(path), synchronous)
         self._objects: dict[str, dict[str, dict[str, Entry]]] = {}
         self.listeners: list[Listener] = []
         # The counter is the newest object's rv, or the newest delete's (kept in meta).
@@ -146,7 +209,8 @@ class Store:
             self._bucket(storage, namespace)[name] = Entry(bytes(data), rv)
 
     def close(self) -> None:
-        self._db.close()
+        self.checkpointer.close()
+        self._db.close()   # the last connection to close checkpoints what is left
 
     def _bucket(self, storage: str, namespace: str) -> dict[str, Entry]:
         spaces = self._objects.setdefault(storage, {})
@@ -202,6 +266,7 @@ class Store:
         # One statement, one transaction: the row carries the new resourceVersion.
         self._db.execute("INSERT OR REPLACE INTO objects VALUES (?, ?, ?, ?, ?)",
                          (storage, namespace, name, rv, raw))
+        self.checkpointer.committed()
         self.rv = rv
         bucket = self._bucket(storage, namespace)
         prev = bucket.get(name)
@@ -226,6 +291,7 @@ class Store:
         except BaseException:
             self._db.execute("ROLLBACK")
             raise
+        self.checkpointer.committed()
         self.rv = rv
         del bucket[name]
         obj = prev.copy()

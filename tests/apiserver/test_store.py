@@ -1,11 +1,16 @@
-"""Durability: every acknowledged write survives ``kill -9`` and a restart, uid and all."""
+"""Durability: every acknowledged write survives ``kill -9`` and a restart, uid and all; the WAL
+is checkpointed by the store's own thread."""
 
 from __future__ import annotations
+
+import shutil
+import sqlite3
 
 from kubernetes import client
 
 from mathctl.apiserver.store import Store
 from mathctl.apiserver.testing import EmbeddedServer
+from mathctl.cluster import wait_for
 
 
 def test_acknowledged_writes_survive_kill_9(private_server: EmbeddedServer) -> None:
@@ -40,3 +45,29 @@ def test_counter_survives_a_delete_of_the_newest_object(tmp_path) -> None:  # ty
     reopened = Store(tmp_path / "objects.db")
     assert reopened.rv == 2 and reopened.get("configmaps", "x", "a") is None
     reopened.close()
+
+
+def test_the_wal_is_checkpointed_by_the_thread(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    store = Store(tmp_path / "objects.db")
+    store.checkpointer.every = 10
+    for i in range(25):
+        store.put("configmaps", {"metadata": {"name": f"c{i}", "namespace": "x"},
+                                 "data": {"i": "x" * 1000}})
+
+    def rows_in_the_database_file() -> int:
+        """Rows in a copy of the database file alone, without the WAL beside it."""
+        shutil.copy(tmp_path / "objects.db", tmp_path / "copy.db")
+        # immutable: read the file as it is, no -wal or -shm of its own either
+        copied = sqlite3.connect(f"file:{tmp_path / 'copy.db'}?immutable=1", uri=True)
+        try:
+            return int(copied.execute("SELECT count(*) FROM objects").fetchone()[0])
+        except sqlite3.DatabaseError:   # not even the table there yet, or a copy mid-write
+            return 0
+        finally:
+            copied.close()
+
+    # Automatic checkpoints are off: only the thread can have copied the 20 (at least) rows.
+    wait_for(lambda: rows_in_the_database_file() >= 20, what="the thread's checkpoints")
+    assert store.checkpointer.done >= 1
+    store.close()
+    assert not store.checkpointer._thread.is_alive()
