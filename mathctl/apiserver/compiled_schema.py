@@ -377,17 +377,32 @@ def _pruner(schema: Mapping[str, Any] | None) -> Check:
     """True when ``reference._prune`` would drop nothing from a value under ``schema``."""
     if schema is None:
         return _keeps_without_schema
-    if schema.get("x-kubernetes-preserve-unknown-fields"):
-        return _skip_pruner(schema)
+    return _object_pruner(schema, keep_unknown=bool(
+        schema.get("x-kubernetes-preserve-unknown-fields")))
+
+
+def _always(value: Any) -> bool:
+    return True
+
+
+def _object_pruner(schema: Mapping[str, Any], *, keep_unknown: bool) -> Check:
+    """``reference._prune`` (unknown fields go) or, with ``keep_unknown``, ``_skip_prune``
+    (x-kubernetes-preserve-unknown-fields: they stay, known ones are pruned below)."""
     embedded = bool(schema.get("x-kubernetes-embedded-resource"))
     properties = schema.get("properties") or {}
     subs = {key: _pruner(sub) for key, sub in properties.items()}
     additional = schema.get("additionalProperties")
-    open_ended = additional is not None and additional is not False
-    extra = _pruner(additional if isinstance(additional, Mapping) else None) if open_ended \
-        else None
     items = schema.get("items")
-    item_check = _pruner(items if isinstance(items, Mapping) else None)
+    extra: Check | None
+    if keep_unknown:
+        extra = _pruner(additional) if isinstance(additional, Mapping) else None
+        item_check = _object_pruner(items, keep_unknown=True) if isinstance(items, Mapping) \
+            else _always
+    else:
+        open_ended = additional is not None and additional is not False
+        extra = _pruner(additional if isinstance(additional, Mapping) else None) \
+            if open_ended else None
+        item_check = _pruner(items if isinstance(items, Mapping) else None)
     meta_fields = reference._META_FIELDS
 
     def check(value: Any) -> bool:
@@ -398,6 +413,8 @@ def _pruner(schema: Mapping[str, Any] | None) -> Check:
                 sub = subs.get(key)
                 if sub is None:
                     if extra is None:
+                        if keep_unknown:
+                            continue
                         return False   # an unknown field
                     sub = extra
                 if type(sub_value) not in _SCALARS and not sub(sub_value):
@@ -406,36 +423,6 @@ def _pruner(schema: Mapping[str, Any] | None) -> Check:
         if type(value) is list:
             return all(item_check(item) for item in value)
         return not isinstance(value, Mapping | list)   # other mapping types: be careful
-
-    return check
-
-
-def _skip_pruner(schema: Mapping[str, Any]) -> Check:
-    """``reference._skip_prune``: unknown fields stay, known ones are pruned below."""
-    embedded = bool(schema.get("x-kubernetes-embedded-resource"))
-    properties = schema.get("properties") or {}
-    subs = {key: _pruner(sub) for key, sub in properties.items()}
-    additional = schema.get("additionalProperties")
-    extra = _pruner(additional) if isinstance(additional, Mapping) else None
-    items = schema.get("items")
-    item_check = _skip_pruner(items) if isinstance(items, Mapping) else None
-    meta_fields = reference._META_FIELDS
-
-    def check(value: Any) -> bool:
-        if type(value) is dict:
-            for key, sub_value in value.items():
-                if embedded and key in meta_fields:
-                    continue
-                sub = subs.get(key)
-                if sub is not None:
-                    if not sub(sub_value):
-                        return False
-                elif extra is not None and not extra(sub_value):
-                    return False
-            return True
-        if type(value) is list:
-            return item_check is None or all(item_check(item) for item in value)
-        return not isinstance(value, Mapping | list)
 
     return check
 

@@ -131,6 +131,34 @@ def test_any_value_anywhere_in_a_number(where: tuple[Any, ...], value: Any) -> N
     agrees(NUMBER, obj)
 
 
+prune_paths = st.sampled_from([
+    ("spec",), ("spec", "value"), ("spec", "list"), ("spec", "free"), ("spec", "free", "x"),
+    ("spec", "free", "known"), ("spec", "free", "known", "k"), ("spec", "map"),
+    ("spec", "map", "m"), ("spec", "map", "m", "z"), ("spec", "nul"), ("spec", "emb"),
+    ("spec", "emb", "metadata"), ("spec", "emb", "spec"), ("spec", "obj"), ("status",),
+    ("metadata",), ("kind",)])
+A_PRUNED = {"kind": "K", "metadata": {"name": "n"}, "status": {"ok": True}, "spec": {
+    "value": 1, "list": [{"a": "b"}], "nul": None, "obj": {"q": 1},
+    "free": {"x": {"y": None}, "known": {"k": "v"}}, "map": {"m": {"z": 2}},
+    "emb": {"apiVersion": "v1", "kind": "K", "metadata": {"name": "e"}, "spec": {}}}}
+
+
+def test_a_full_object_of_the_prune_schema_takes_the_fast_path() -> None:
+    assert CompiledSchema(PRUNE_SCHEMA).prune_noop(A_PRUNED)
+    agrees(PRUNE_SCHEMA, A_PRUNED)
+
+
+@settings(max_examples=300)
+@given(prune_paths, json_values)
+def test_any_value_anywhere_under_the_prune_schema(where: tuple[str, ...], value: Any) -> None:
+    obj = copy.deepcopy(A_PRUNED)
+    parent: Any = obj
+    for key in where[:-1]:
+        parent = parent[key]
+    parent[where[-1]] = value
+    agrees(PRUNE_SCHEMA, obj)
+
+
 @settings(max_examples=200)
 @given(json_values)
 def test_any_value_under_the_test_schemas(value: Any) -> None:
