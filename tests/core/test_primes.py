@@ -10,7 +10,6 @@ Every test runs on both arithmetic engines (gmpy2 and pure Python: the ``engine`
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 
 import pytest
 import sympy
@@ -19,7 +18,6 @@ from hypothesis import strategies as st
 
 from mathctl.core import factorize, is_prime, primes
 from mathctl.core.primes import (
-    ENGINES,
     _extra_strong_lucas,
     _strong_probable_prime,
     _strong_to_all,
@@ -28,16 +26,7 @@ from mathctl.core.primes import (
     use_engine,
 )
 
-
-@pytest.fixture(scope="module", params=ENGINES, autouse=True)
-def engine(request: pytest.FixtureRequest) -> Iterator[str]:
-    """Run the module's tests once per arithmetic engine (module scope: hypothesis accepts it)."""
-    try:
-        previous = use_engine(request.param)
-    except ValueError as error:  # gmpy2 not installed: the pure engine is still tested
-        pytest.skip(str(error))
-    yield request.param
-    use_engine(previous)
+pytestmark = pytest.mark.usefixtures("engine")
 
 LIMIT = 10**5
 

@@ -19,21 +19,12 @@ from hypothesis import strategies as st
 from sympy.solvers.diophantine.diophantine import diop_DN, sum_of_squares
 
 from mathctl.core import explain_two_squares, two_squares
-from mathctl.core.primes import ENGINES, use_engine
 from mathctl.core.two_squares import _representations
 
 BRUTE_LIMIT = 20_000
 
 
-@pytest.fixture(scope="module", params=ENGINES, autouse=True)
-def engine(request: pytest.FixtureRequest) -> Iterator[str]:
-    """Run the module's tests once per arithmetic engine (module scope: hypothesis accepts it)."""
-    try:
-        previous = use_engine(request.param)
-    except ValueError as error:  # gmpy2 not installed: the pure engine is still tested
-        pytest.skip(str(error))
-    yield request.param
-    use_engine(previous)
+pytestmark = pytest.mark.usefixtures("engine")
 
 
 @pytest.fixture(scope="module")
