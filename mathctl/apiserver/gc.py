@@ -91,11 +91,20 @@ class GarbageCollector:
                     self.queue.put_nowait(("owner", owner))
             return
         new = change.entry.obj
+        new_md = new["metadata"]
+        if old is not None:
+            old_md = old["metadata"]
+            refs_changed = old_md.get("ownerReferences") != new_md.get("ownerReferences")
+            if not refs_changed and old_md.get("uid") == new_md.get("uid"):
+                # The commonest write (spec or status): the graph stays as it is.
+                if old_md.get("finalizers") != new_md.get("finalizers") or old_md.get(
+                        "deletionTimestamp") != new_md.get("deletionTimestamp"):
+                    self._consider(key, new)
+                return
         self._index(key, old, new)
         if old is None or _refs(old) != _refs(new) or (
-                new["metadata"].get("finalizers") != old["metadata"].get("finalizers")) or (
-                new["metadata"].get("deletionTimestamp") != old["metadata"].get(
-                    "deletionTimestamp")):
+                new_md.get("finalizers") != old["metadata"].get("finalizers")) or (
+                new_md.get("deletionTimestamp") != old["metadata"].get("deletionTimestamp")):
             self._consider(key, new)
         if old is not None and _refs(old) != _refs(new):
             for ref in _refs(old):
