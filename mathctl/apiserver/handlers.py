@@ -11,6 +11,7 @@ watch event), finalizers and ``deletionTimestamp``, garbage-collection finalizer
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -68,7 +69,7 @@ class Options:
 def decode_body(resource: Resource, body: bytes) -> dict[str, Any]:
     """The request body as an object, or the 400 kube-apiserver answers for undecodable JSON."""
     try:
-        obj = json.loads(body)
+        obj = loads_request(body)
     except (ValueError, UnicodeDecodeError) as exc:
         raise _unrecognized(resource, body, "couldn't get version/kind; json parse error: "
                             + go_json_error(body, exc)) from None
@@ -97,6 +98,28 @@ def _unrecognized(resource: Resource, body: bytes, why: str) -> errors.ApiError:
         f"({summary})")
 
 
+_CONSTANT = re.compile(r'"(?:\\.|[^"\\])*"|(-?Infinity|NaN)')
+
+
+def _no_constants(name: str) -> object:
+    """Python's json accepts NaN and Infinity; Go's encoding/json (and so kube) does not."""
+    raise ValueError(name)
+
+
+def loads_request(body: bytes | str) -> Any:
+    """A request body as JSON, refusing what Go's decoder refuses (see :func:`go_json_error`)."""
+    try:
+        return json.loads(body, parse_constant=_no_constants)
+    except ValueError as exc:
+        if isinstance(exc, json.JSONDecodeError):
+            raise
+        text = body.decode() if isinstance(body, bytes) else body
+        found = next(m for m in _CONSTANT.finditer(text) if m.group(1))
+        pos = found.start(1) + (1 if found.group(1).startswith("-") else 0)
+        raise json.JSONDecodeError("Expecting value" if pos == found.start(1)
+                                   else "in numeric literal", text, pos) from None
+
+
 def go_json_error(body: bytes, exc: Exception) -> str:
     """Go's encoding/json wording for the commonest syntax errors (Python's differs)."""
     if not isinstance(exc, json.JSONDecodeError):
@@ -108,6 +131,8 @@ def go_json_error(body: bytes, exc: Exception) -> str:
     shown = "'\\''" if char == "'" else f"'{char}'"
     if msg.startswith("Expecting value"):
         return f"invalid character {shown} looking for beginning of value"
+    if msg == "in numeric literal":
+        return f"invalid character {shown} in numeric literal"
     if msg.startswith("Expecting property name"):
         return f"invalid character {shown} looking for beginning of object key string"
     if msg.startswith("Expecting ':'"):
@@ -345,7 +370,7 @@ class Handlers:
             raise errors.unsupported_media_type(accepted)
         current = self._existing(resource, namespace, name)
         try:
-            patch_doc = json.loads(body)
+            patch_doc = loads_request(body)
         except (ValueError, UnicodeDecodeError) as exc:
             raise errors.bad_request(f"error decoding patch: {go_json_error(body, exc)}") from None
         target = view(resource, current)

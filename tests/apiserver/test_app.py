@@ -56,6 +56,27 @@ def test_malformed_json_is_400(http: Http, ns_path: str) -> None:
         '({"apiVersion": )')
 
 
+@pytest.mark.parametrize(("literal", "go_error"), [
+    ("NaN", "invalid character 'N' looking for beginning of value"),
+    ("Infinity", "invalid character 'I' looking for beginning of value"),
+    ("-Infinity", "invalid character 'I' in numeric literal"),
+])
+def test_nan_and_infinity_are_not_json(http: Http, ns_path: str, literal: str,
+                                       go_error: str) -> None:
+    # Python's json module reads them; Go's encoding/json, and so kube-apiserver, does not.
+    head = ('{"apiVersion":"math.mathctl.example/v1beta1","kind":"Number",'
+            '"metadata":{"name":"nan","annotations":{"a":"NaN"}},"spec":{"value":')
+    r = http.post(f"{ns_path}/numbers", raw=f"{head}{literal}}}}}".encode())
+    code, reason, message = status_of(r)
+    assert (code, reason) == (400, "BadRequest")
+    assert f"json parse error: {go_error}" in message
+    http.post(f"{ns_path}/numbers", number("target", 1)).raise_for_status()
+    patched = http.patch(f"{ns_path}/numbers/target",
+                         raw=f'{{"spec":{{"value":{literal}}}}}'.encode())
+    assert status_of(patched)[:2] == (400, "BadRequest")
+    assert http.get(f"{ns_path}/numbers/target").json()["spec"]["value"] == 1
+
+
 def test_custom_resource_without_kind_is_400(http: Http, ns_path: str) -> None:
     body = b'{"apiVersion":"math.mathctl.example/v1beta1","metadata":{"name":"k"}}'
     r = http.post(f"{ns_path}/numbers", raw=body)
