@@ -14,7 +14,9 @@ with a sentence saying what did not happen.
 
 from __future__ import annotations
 
+import getpass
 import os
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -119,3 +121,35 @@ def wait_for(predicate: Callable[[], T], timeout: float = 10.0, what: str = "the
         if time.monotonic() >= deadline:
             raise TimeoutError(f"timed out after {timeout:.1f} s waiting for {what}")
         time.sleep(interval)  # polling interval between checks of the condition
+
+
+NAMESPACE_ENV = "MATHCTL_NAMESPACE"
+NAMESPACE_PREFIX = "workshop-"
+_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+
+
+def learner_namespace(user: str | None = None) -> str:
+    """The learner's namespace: ``$MATHCTL_NAMESPACE``, or ``workshop-`` + the login name made
+    DNS-1123-safe.
+
+    One name for the notebooks, ``mathctl run`` and ``mathctl get``/``tree``, so a controller
+    started in a terminal acts on what a notebook created, and one learner's work stays apart
+    from another's on a shared cluster.
+    """
+    explicit = os.environ.get(NAMESPACE_ENV, "").strip()
+    if explicit:
+        if len(explicit) > 63 or not _LABEL.match(explicit):
+            raise ValueError(
+                f"{NAMESPACE_ENV}={explicit!r} is not a valid namespace name: use at most 63 "
+                "lower-case letters, digits and '-', starting and ending with a letter or digit "
+                "(e.g. workshop-alice)."
+            )
+        return explicit
+    if user is None:
+        try:
+            user = getpass.getuser()
+        except (KeyError, OSError):
+            user = ""
+    safe = re.sub(r"[^a-z0-9-]+", "-", user.lower()).strip("-")
+    safe = safe[: 63 - len(NAMESPACE_PREFIX)].rstrip("-") or "learner"
+    return NAMESPACE_PREFIX + safe

@@ -80,3 +80,21 @@ def _ca(tmp_path: Path) -> Path:
     data.mkdir(exist_ok=True)
     return certs.ensure(data)[0]
 
+
+
+def test_learner_namespace_is_shared_by_notebooks_and_the_cli(monkeypatch: pytest.MonkeyPatch
+                                                              ) -> None:
+    # One name for notebooks, `mathctl run` and `mathctl get`, so a terminal operator acts on
+    # what a notebook made.
+    from mathctl.cluster import learner_namespace
+    from mathctl.controllers.runner import default_namespace
+    from mathctl.notebook.namespace import default_namespace_name
+
+    monkeypatch.delenv("MATHCTL_NAMESPACE", raising=False)
+    assert learner_namespace("Alice.Smith") == "workshop-alice-smith"
+    assert learner_namespace("") == "workshop-learner"
+    monkeypatch.setenv("MATHCTL_NAMESPACE", "team-7")
+    assert learner_namespace() == default_namespace_name() == default_namespace() == "team-7"
+    monkeypatch.setenv("MATHCTL_NAMESPACE", "Not_Valid")
+    with pytest.raises(ValueError, match="is not a valid namespace name"):
+        learner_namespace()

@@ -346,18 +346,22 @@ def api_client_from_environment() -> ApiClient:
 
 
 def default_namespace() -> str:
-    """The pod's own namespace when in a pod, else ``default``."""
+    """The pod's own namespace when in a pod, else the learner's namespace (the one the
+    notebooks and ``mathctl get`` use: ``$MATHCTL_NAMESPACE`` or ``workshop-<user>``)."""
+    from mathctl.cluster import learner_namespace
+
     try:
-        return SERVICE_ACCOUNT_NAMESPACE.read_text().strip() or "default"
+        return SERVICE_ACCOUNT_NAMESPACE.read_text().strip() or learner_namespace()
     except OSError:
-        return "default"
+        return learner_namespace()
 
 
 def add_run_args(parser: argparse.ArgumentParser) -> None:
     """Options of ``mathctl run``."""
     scope = parser.add_mutually_exclusive_group()
-    scope.add_argument("-n", "--namespace", help="watch this namespace (default: default, "
-                       "or the pod's own namespace in a cluster)")
+    scope.add_argument("-n", "--namespace", help="watch this namespace (default: "
+                       "$MATHCTL_NAMESPACE or workshop-<user>, as the notebooks; in a pod, "
+                       "the pod's own namespace)")
     scope.add_argument("-A", "--all-namespaces", action="store_true",
                        help="watch every namespace")
     parser.add_argument("--resync", type=float, default=30.0, metavar="SECONDS",

@@ -7,17 +7,12 @@ README says how to delete it afterwards (``kubectl delete namespace workshop-<us
 
 from __future__ import annotations
 
-import getpass
-import os
-import re
 from typing import Protocol
 
 from kubernetes import client
 from kubernetes.client.rest import ApiException
 
-ENV = "MATHCTL_NAMESPACE"
-PREFIX = "workshop-"
-_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+from mathctl.cluster import learner_namespace
 
 
 class HasApiClient(Protocol):
@@ -25,24 +20,8 @@ class HasApiClient(Protocol):
 
 
 def default_namespace_name(user: str | None = None) -> str:
-    """``$MATHCTL_NAMESPACE``, or ``workshop-`` + the login name made DNS-1123-safe."""
-    explicit = os.environ.get(ENV, "").strip()
-    if explicit:
-        if len(explicit) > 63 or not _LABEL.match(explicit):
-            raise ValueError(
-                f"{ENV}={explicit!r} is not a valid namespace name: use at most 63 lower-case "
-                "letters, digits and '-', starting and ending with a letter or digit "
-                "(e.g. workshop-alice)."
-            )
-        return explicit
-    if user is None:
-        try:
-            user = getpass.getuser()
-        except (KeyError, OSError):
-            user = ""
-    safe = re.sub(r"[^a-z0-9-]+", "-", user.lower()).strip("-")
-    safe = safe[: 63 - len(PREFIX)].rstrip("-") or "learner"
-    return PREFIX + safe
+    """The learner's namespace name: see :func:`mathctl.cluster.learner_namespace`."""
+    return learner_namespace(user)
 
 
 def ensure_namespace(api_client: client.ApiClient, name: str) -> str:

@@ -54,9 +54,9 @@ def _namespace(args: argparse.Namespace) -> str | None:
         return None
     if args.namespace:
         return str(args.namespace)
-    from mathctl.notebook.namespace import default_namespace_name
+    from mathctl.cluster import learner_namespace
 
-    return default_namespace_name()
+    return learner_namespace()
 
 
 def _run(args: argparse.Namespace, draw: Callable[[Snapshot], RenderableType],
