@@ -257,6 +257,13 @@ class ApiServer:
         include = request.query.get("includeObject", "Metadata")
         columns = resource.printer_columns or tables.default_columns()
         try:
+            if not resource.is_custom and not resource.printer_columns:
+                from mathctl.apiserver.printers import build_builtin_table
+
+                built = build_builtin_table(resource.plural, objects, now=datetime.now(UTC),
+                                            include_object=include, list_meta=list_meta)
+                if built is not None:
+                    return built
             return tables.build_table(objects, columns, now=datetime.now(UTC),
                                       include_object=include, list_meta=list_meta)
         except tables.TableError as exc:
