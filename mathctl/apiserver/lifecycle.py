@@ -36,6 +36,8 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from mathctl.apiserver.certs import CA_CERT
+
 DEFAULT_PORT = 6445
 CONTEXT = "mathctl"
 READY_TIMEOUT = 15.0
@@ -53,26 +55,42 @@ def home() -> Path:
     return Path(os.environ.get("MATHCTL_HOME") or "~/.mathctl").expanduser()
 
 
+TOKEN_FILE = "token"
+
+
+def server_url(port: int) -> str:
+    return f"https://127.0.0.1:{port}"
+
+
+class Endpoint:
+    """How to reach a server from its port and data dir: the one place that knows where its
+    URL, CA certificate and token are (``ServerInfo`` and ``testing.EmbeddedServer`` share it)."""
+
+    port: int
+    data_dir: Path
+
+    @property
+    def url(self) -> str:
+        return server_url(self.port)
+
+    @property
+    def ca_cert(self) -> Path:
+        """The CA certificate that verifies the server (TLS on 127.0.0.1)."""
+        return self.data_dir / CA_CERT
+
+    @property
+    def token(self) -> str:
+        return (self.data_dir / TOKEN_FILE).read_text().strip()
+
+
 @dataclass(frozen=True)
-class ServerInfo:
+class ServerInfo(Endpoint):
     """Where a running server answers, and how to reach it."""
 
     pid: int
     port: int
     data_dir: Path
     kubeconfig: Path
-
-    @property
-    def url(self) -> str:
-        return f"https://127.0.0.1:{self.port}"
-
-    @property
-    def ca_cert(self) -> Path:
-        return self.data_dir / "ca.crt"
-
-    @property
-    def token(self) -> str:
-        return (self.data_dir / "token").read_text().strip()
 
 
 def write_kubeconfig(path: Path, url: str, token: str, ca_cert: Path, *,
@@ -156,7 +174,7 @@ def spawn(data_dir: Path, port: int, *, log_path: Path | None = None, detach: bo
         raise ServerError("The embedded API server did not start" +
                           (f"; the end of its log ({log_path}):\n{tail}" if tail else "."))
     actual = int(message["port"])
-    if not readyz(f"https://127.0.0.1:{actual}", data_dir / "ca.crt"):
+    if not readyz(server_url(actual), data_dir / CA_CERT):
         proc.kill()
         proc.wait()
         raise ServerError(f"The embedded API server on port {actual} did not answer /readyz.")

@@ -17,6 +17,7 @@ from mathctl.apiserver.app import ApiServer
 from mathctl.apiserver.crds import CrdController
 from mathctl.apiserver.gc import GarbageCollector
 from mathctl.apiserver.handlers import SYSTEM_NAMESPACES, Handlers, Options
+from mathctl.apiserver.lifecycle import TOKEN_FILE
 from mathctl.apiserver.namespaces import NamespaceController
 from mathctl.apiserver.rbac import bootstrap_objects
 from mathctl.apiserver.registry import Registry, builtin_resources
@@ -25,7 +26,6 @@ from mathctl.apiserver.tokens import KEY_FILE, TokenIssuer
 from mathctl.apiserver.watch import WatchHub
 
 DB_FILE = "objects.db"
-TOKEN_FILE = "token"
 
 
 def read_or_create_token(data_dir: Path) -> str:

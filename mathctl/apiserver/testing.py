@@ -21,13 +21,13 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from mathctl.apiserver.lifecycle import CONTEXT, spawn, write_kubeconfig
+from mathctl.apiserver.lifecycle import CONTEXT, Endpoint, spawn, write_kubeconfig
 
 if TYPE_CHECKING:
     from kubernetes.client import ApiClient
 
 
-class EmbeddedServer:
+class EmbeddedServer(Endpoint):
     """A server process on 127.0.0.1 with its own data dir; use as a context manager."""
 
     def __init__(self, *, data_dir: Path | str | None = None,
@@ -107,19 +107,6 @@ class EmbeddedServer:
     def pid(self) -> int:
         assert self.proc is not None, "the server was not started"
         return self.proc.pid
-
-    @property
-    def url(self) -> str:
-        return f"https://127.0.0.1:{self.port}"
-
-    @property
-    def ca_cert(self) -> Path:
-        """The CA certificate that verifies the server (TLS on 127.0.0.1)."""
-        return self.data_dir / "ca.crt"
-
-    @property
-    def token(self) -> str:
-        return (self.data_dir / "token").read_text().strip()
 
     @property
     def kubeconfig(self) -> str:
