@@ -19,14 +19,18 @@ import datetime as _dt
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from mathctl.apiserver.tables import CREATION_TIMESTAMP_DESCRIPTION, NAME_DESCRIPTION, _age
+from mathctl.apiserver.tables import (
+    CREATION_TIMESTAMP_DESCRIPTION,
+    NAME_DESCRIPTION,
+    _age,
+    build_table,
+)
 
 Cells = Callable[[dict[str, Any], _dt.datetime], list[Any]]
 
 def _column(name: str, description: str, priority: int = 0) -> dict[str, Any]:
-    column: dict[str, Any] = {"name": name, "type": "string", "format": "",
-                              "description": description, "priority": priority}
-    return column
+    return {"name": name, "type": "string", "format": "", "description": description,
+            "priority": priority}
 
 
 def _name() -> dict[str, Any]:
@@ -145,8 +149,6 @@ def build_builtin_table(plural: str, objects: list[dict[str, Any]], *, now: _dt.
                         include_object: str, list_meta: dict[str, Any] | None
                         ) -> dict[str, Any] | None:
     """The Table kube prints for built-in ``plural`` objects, or None if it has no printer here."""
-    from mathctl.apiserver import tables
-
     printer = PRINTERS.get(plural)
     if printer is None:
         return None
@@ -154,7 +156,7 @@ def build_builtin_table(plural: str, objects: list[dict[str, Any]], *, now: _dt.
     if now.tzinfo is None:
         now = now.replace(tzinfo=_dt.UTC)
     # The generic builder brings the row objects, list metadata and includeObject checks.
-    table = tables.build_table(objects, [], now=now, include_object=include_object,
+    table = build_table(objects, [], now=now, include_object=include_object,
                                list_meta=list_meta)
     table["columnDefinitions"] = columns
     for row, obj in zip(table["rows"], objects, strict=True):
