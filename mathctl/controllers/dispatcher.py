@@ -63,6 +63,8 @@ class Stats:
 
 OutcomeListener = Callable[[Key, Outcome, float], None]
 """Called with each reconcile's key, outcome and the loop time at which it started."""
+OwnerOf = Callable[[Mapping[str, Any]], "tuple[str, str, str] | None"]
+"""Maps an object to the ``(kind, namespace, name)`` of its controller owner, or None."""
 
 
 class Dispatcher:
@@ -77,6 +79,7 @@ class Dispatcher:
         backoff: Backoff | None = None,
         kinds: Iterable[KindInfo] = KINDS,
         thread_name: str = "mathctl-reconcile",
+        owner_of: OwnerOf | None = None,
     ) -> None:
         if workers < 1:
             raise ValueError(f"workers must be at least 1, not {workers}.")
@@ -90,6 +93,11 @@ class Dispatcher:
         self.recent: deque[tuple[Key, Outcome]] = deque(maxlen=200)
         self.listeners: list[OutcomeListener] = []
         self.thread_name = thread_name
+        self.owner_of = owner_of
+        """Replaces the ownerReference lookup of :meth:`observe` (the learner's ``owner_of``)."""
+        self.failures: dict[Key, BaseException] = {}
+        """The error of each key whose last reconcile failed (cleared when one succeeds)."""
+        self._said: set[tuple[str, str]] = set()  # (kind, summary) of errors already logged
         self._backoff = backoff or Backoff()
         self.cache = Cache()
         self._queue: WorkQueue[Key] | None = None
@@ -145,12 +153,25 @@ class Dispatcher:
         self.stats.events += 1
         self.cache.apply(kind, event_type, body)
         self.enqueue(Key(kind, namespace, name))
+        if self.owner_of is not None:
+            self._enqueue_owner(kind, body)
+            return
         owner = self.kinds[kind].owner
         if owner is not None:
             for ref in meta.get("ownerReferences") or ():
                 if ref.get("controller") and ref.get("kind") == owner.kind \
                         and ref.get("apiVersion") == owner.api_version:
                     self.enqueue(Key(owner.kind, namespace, ref["name"]))
+
+    def _enqueue_owner(self, kind: str, body: Mapping[str, Any]) -> None:
+        assert self.owner_of is not None
+        try:
+            found = self.owner_of(body)
+        except Exception as exc:
+            self._log_failure(Key(kind, "", ""), exc, "")
+            return
+        if found is not None and found[0] in self.kinds:
+            self.enqueue(Key(*found))
 
     def enqueue(self, key: Key) -> None:
         """Ask for a reconcile of ``key`` (coalesced with any pending request for it)."""
@@ -236,9 +257,11 @@ class Dispatcher:
                 outcome = await loop.run_in_executor(self._executor, self._reconcile, key)
             except Exception as exc:  # any failure: retry later with backoff, keep the worker
                 self.stats.errors += 1
+                self.failures[key] = exc
                 delay = queue.retry(key)
-                logger.warning("%s failed: %s; retrying in %.2g s", key, describe_error(exc), delay)
+                self._log_failure(key, exc, f"; retrying in {delay:.2g} s")
             else:
+                self.failures.pop(key, None)
                 if outcome.stale:  # read a cache that was behind: again, once it caught up
                     queue.retry(key)
                 else:
@@ -259,6 +282,21 @@ class Dispatcher:
                  logging.INFO if outcome.writes else logging.DEBUG)
         logger.log(level, "%s (%.0f ms)", outcome.summary(), elapsed)
         return outcome
+
+    def _log_failure(self, key: Key, exc: BaseException, retry: str) -> None:
+        """An error with a one-sentence ``summary`` (the learner's code) is logged once per
+        kind and sentence — the backoff keeps retrying, the log does not repeat it — others
+        every time, with the server's own words."""
+        summary = getattr(exc, "summary", None)
+        if not isinstance(summary, str):
+            logger.warning("%s failed: %s%s", key, describe_error(exc), retry)
+            return
+        said = (key.kind, summary)
+        if said in self._said:
+            logger.debug("%s: %s%s", key, summary, retry)
+            return
+        self._said.add(said)
+        logger.warning("%s: %s", key if key.name else key.kind, summary)
 
     def _record(self, key: Key, outcome: Outcome, started: float) -> None:
         self.stats.reconciles += 1

@@ -9,6 +9,10 @@ per start; a running operator for the same scope is stopped first, and you are t
 look at a compact log (``op.log_tail()``, ``op.output``) instead of output printed from a
 background thread.
 
+The learner's own controllers run the same way: ``Operator(controllers="my_controllers.py")``
+in a notebook, ``mathctl run --controllers my_controllers.py`` in a terminal
+(:mod:`mathctl.controllers.learner` adapts them; the kinds they did not write run the package's).
+
 The terminal (``mathctl run [-n NS | -A] [--resync S]``, :func:`cmd_run`) and a pod (the
 same command in a container: in-cluster service-account credentials are used when
 ``KUBERNETES_SERVICE_HOST`` is set and no kubeconfig is given) use the same class. kopf users
@@ -29,8 +33,9 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from types import FrameType, TracebackType
 from typing import TYPE_CHECKING, Any, TextIO
@@ -40,12 +45,19 @@ from kubernetes.client import ApiClient, Configuration, CustomObjectsApi
 from kubernetes.client.exceptions import ApiException
 
 from mathctl.controllers.credentials import login_from
-from mathctl.controllers.dispatcher import Dispatcher, Key, Stats
+from mathctl.controllers.dispatcher import Dispatcher, Key, OwnerOf, Stats
+from mathctl.controllers.learner import (
+    RECONCILE_NAMES,
+    LearnerCodeError,
+    LearnerControllers,
+    as_owner_of,
+    load_controllers,
+)
 from mathctl.controllers.logbuffer import LogBuffer
 from mathctl.controllers.objects import describe_error
 from mathctl.controllers.operator import build_registry, configure_settings
 from mathctl.controllers.outcome import Outcome
-from mathctl.controllers.reconcile import KINDS
+from mathctl.controllers.reconcile import KINDS, KindInfo
 from mathctl.controllers.service_expose import SERVICE_EXPOSE_KIND
 
 if TYPE_CHECKING:
@@ -69,6 +81,13 @@ class Operator:
     (default: ``mathctl.cluster.connect()``). Watch one ``namespace`` (default: ``default``)
     or, with ``all_namespaces=True``, all of them. ``resync`` seconds between full resyncs
     (``None``: never), ``workers`` reconciles at once.
+
+    ``controllers`` runs the learner's own code: the path of their ``my_controllers.py``
+    (loaded afresh now), a :class:`~mathctl.controllers.learner.LearnerControllers`, or a dict
+    ``{"Number": reconcile_number, …}`` (with ``owner_of=``). Kinds they did not write run the
+    package's model answers; their ``owner_of``, if any, maps child events to owners. Their
+    functions run in the same worker threads as the package's, so ``resync()``, ``stats`` and
+    the log work alike; :attr:`not_written` lists their stubs that are not filled in yet.
     """
 
     def __init__(
@@ -82,9 +101,12 @@ class Operator:
         service_expose: bool = False,
         verbose: bool = False,
         log_stream: TextIO | None = None,
+        controllers: str | Path | LearnerControllers | Mapping[Any, Any] | None = None,
+        owner_of: OwnerOf | None = None,
     ) -> None:
         if all_namespaces and namespace:
             raise ValueError("Pass either namespace=… or all_namespaces=True, not both.")
+        self.learner = _learner_controllers(controllers, owner_of)
         if cluster is None:
             from mathctl.cluster import connect
 
@@ -96,7 +118,8 @@ class Operator:
         self.workers = workers
         # ServiceExpose (stage 80) is opt-in: it watches Ingresses and Services, which the
         # math kinds' least-privilege role does not grant.
-        self.kinds = (*KINDS, SERVICE_EXPOSE_KIND) if service_expose else KINDS
+        kinds = _with_learner(KINDS, self.learner)
+        self.kinds = (*kinds, SERVICE_EXPOSE_KIND) if service_expose else kinds
         self.verbose = verbose
         self.number = next(_counter)
         self._thread_name = f"mathctl-operator-{self.number}"
@@ -133,9 +156,11 @@ class Operator:
         self._ready_flag = threading.Event()
         self.error = None
         self._api = ApiClient(configuration=self.configuration)
+        owner_of = self.learner.owner_of if self.learner is not None else None
         self.dispatcher = Dispatcher(self._api, workers=self.workers, resync=self.resync_period,
                                      kinds=self.kinds,
-                                     thread_name=self._reconcile_threads)
+                                     thread_name=self._reconcile_threads,
+                                     owner_of=as_owner_of(owner_of) if owner_of else None)
         self._thread = threading.Thread(target=self._main, name=self._thread_name, daemon=True)
         with _running_lock:
             _running.append(self)
@@ -149,6 +174,8 @@ class Operator:
                 self.stop()
                 raise OperatorError(self._explain(f"was not ready after {timeout:g} s"))
         self.started_at = time.time()
+        if self.learner is not None:
+            print(f"Running {self.learner.describe()}.")
         return self
 
     def stop(self, timeout: float = 15.0) -> None:
@@ -183,6 +210,30 @@ class Operator:
         return self._output
 
     @property
+    def controllers(self) -> str:
+        """Whose code runs for which kind, e.g. ``Number: your reconcile_number
+        (my_controllers.py); Tuple, Fermat: the package's model answer; …``."""
+        if self.learner is None:
+            return "Number, Tuple, Fermat: the package's model answers"
+        return self.learner.describe()
+
+    def learner_failures(self, namespace: str | None = None) -> dict[Key, LearnerCodeError]:
+        """The keys (of ``namespace``, or all) whose last reconcile failed in the learner's code."""
+        dispatcher = self.dispatcher
+        if dispatcher is None:
+            return {}
+        return {key: exc for key, exc in list(dispatcher.failures.items())
+                if isinstance(exc, LearnerCodeError)
+                and (namespace is None or key.namespace == namespace)}
+
+    @property
+    def not_written(self) -> dict[str, str]:
+        """``{function: sentence}`` for the learner's functions that raised
+        ``NotImplementedError`` (an unfilled stub) on their last run."""
+        return {exc.function: exc.summary for exc in self.learner_failures().values()
+                if exc.not_written}
+
+    @property
     def stats(self) -> Stats:
         """Events seen, reconciles run, writes made, conflicts retried, errors (since start)."""
         return self.dispatcher.stats if self.dispatcher is not None else Stats()
@@ -205,7 +256,8 @@ class Operator:
     def __repr__(self) -> str:
         state = "running" if self.running else "stopped"
         s = self.stats
-        return (f"<Operator {state}: {self.scope} on {self.configuration.host}; "
+        whose = "" if self.learner is None else f" ({self.learner.describe()})"
+        return (f"<Operator {state}: {self.scope} on {self.configuration.host}{whose}; "
                 f"{s.reconciles} reconciles, {s.writes} writes, {s.errors} errors>")
 
     def _preflight(self) -> None:
@@ -251,6 +303,8 @@ class Operator:
         loop = asyncio.new_event_loop()
         asyncio.set_event_loop(loop)
         self._loop = loop
+        if self.learner is not None:  # logged from this thread: the log buffer keeps it
+            logging.getLogger("mathctl.controllers").info("running %s", self.learner.describe())
         settings = configure_settings(kopf.OperatorSettings(), embedded_in_process=True)
         registry = build_registry(
             self.dispatcher,
@@ -321,6 +375,47 @@ class Operator:
         self._thread = None
 
 
+def running_operators() -> list[Operator]:
+    """The operators running in this process (a notebook kernel), oldest first."""
+    with _running_lock:
+        return [op for op in _running if op.running]
+
+
+def _learner_controllers(controllers: str | Path | LearnerControllers | Mapping[Any, Any] | None,
+                         owner_of: OwnerOf | None) -> LearnerControllers | None:
+    if controllers is None:
+        if owner_of is not None:
+            return LearnerControllers.of({}, owner_of=owner_of)
+        return None
+    if isinstance(controllers, LearnerControllers):
+        found = controllers
+    elif isinstance(controllers, str | Path):
+        found = load_controllers(controllers)
+    elif isinstance(controllers, Mapping):
+        found = LearnerControllers.of(controllers)
+    else:
+        raise TypeError("controllers= takes the path of your my_controllers.py, or a dict "
+                        "{'Number': reconcile_number, …}, not " + type(controllers).__name__)
+    if owner_of is not None:
+        found = replace(found, owner_of=owner_of)
+    if not found.reconcilers:
+        raise LearnerCodeError(
+            f"{found.source} defines none of {', '.join(RECONCILE_NAMES.values())}: write "
+            "one in a cell that starts with %%my_controllers and run it (it saves the file), "
+            "then start the operator again.")
+    return found
+
+
+def _with_learner(kinds: tuple[KindInfo, ...],
+                  learner: LearnerControllers | None) -> tuple[KindInfo, ...]:
+    """The package's kinds, with the learner's reconcile for those they wrote."""
+    if learner is None:
+        return kinds
+    theirs = learner.adapted()
+    return tuple(replace(k, reconcile=theirs[k.kind]) if k.kind in theirs else k
+                 for k in kinds)
+
+
 @atexit.register
 def _stop_all_at_exit() -> None:
     for op in list(_running):
@@ -371,6 +466,9 @@ def add_run_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--service-expose", action="store_true",
                         help="also run the ServiceExpose controller (stage 80; it watches "
                         "Ingresses and Services)")
+    parser.add_argument("--controllers", metavar="FILE",
+                        help="run your own controllers from this file (the my_controllers.py "
+                        "your notebooks saved); kinds it does not define run the package's")
     parser.add_argument("-v", "--verbose", action="store_true", help="log every reconcile")
 
 
@@ -383,6 +481,13 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     from mathctl.cluster import ClusterUnreachable
 
+    learner = None
+    if args.controllers:
+        try:
+            learner = _learner_controllers(args.controllers, None)
+        except LearnerCodeError as exc:
+            print(f"mathctl run: {exc.summary}", file=sys.stderr)
+            return 2
     try:
         api = api_client_from_environment()
     except (ClusterUnreachable, ConfigException) as exc:
@@ -397,6 +502,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         service_expose=args.service_expose,
         verbose=args.verbose,
         log_stream=sys.stderr,
+        controllers=learner,
     )
     with _stop_on_signals() as stop_requested:
         try:

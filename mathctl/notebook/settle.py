@@ -6,6 +6,11 @@ Number, Tuple and Fermat of the namespace reports a status for its current gener
 (``observedGeneration == generation``) with ``Ready=True`` — or ``Ready=False`` for a reason
 that no further work will change (a Fermat above the tree limit). Then what the next cell shows
 is the converged state, the same on every run, which is what nbval compares.
+
+When the learner's own controller runs (``Operator(..., controllers="my_controllers.py")``)
+and one of their functions is still a stub, nothing will ever settle: ``wait_settled`` then
+says which function is not written yet and returns at once, instead of waiting out its
+timeout (an exercise notebook run unfilled must still run to its end).
 """
 
 from __future__ import annotations
@@ -22,12 +27,27 @@ FINAL_REASONS = frozenset({REASON_TOO_MANY_CHILDREN})
 
 
 def is_settled(obj: Obj) -> bool:
-    """The controller has handled ``obj``'s current generation and will not change it again."""
+    """The controller has handled ``obj``'s current generation and will not change it again.
+
+    A status with no ``Ready`` condition (a learner's controller that writes only the
+    lesson's fields) is settled once it is current and complete: a Tuple counts all its
+    numbers ready, a Fermat has its answer.
+    """
     if d.is_stale(obj) or not d.status(obj):
         return False
     cond = d.condition(obj)
-    return cond is not None and (cond.get("status") == "True"
-                                 or cond.get("reason") in FINAL_REASONS)
+    if cond is None:
+        return _complete_without_conditions(obj)
+    return cond.get("status") == "True" or cond.get("reason") in FINAL_REASONS
+
+
+def _complete_without_conditions(obj: Obj) -> bool:
+    status, kind = d.status(obj), obj.get("kind")
+    if kind == "Tuple" and "readyNumbers" in status:
+        return status["readyNumbers"] == len(d.spec(obj).get("numbers") or ())
+    if kind == "Fermat" and "twoSquaresFound" in status:
+        return status["twoSquaresFound"] is not None
+    return kind != "Number" or "fizzBuzz" in status
 
 
 def pending(snapshot: Snapshot) -> list[str]:
@@ -38,19 +58,49 @@ def pending(snapshot: Snapshot) -> list[str]:
 def wait_settled(cluster: Any, namespace: str, timeout: float = 30.0) -> Snapshot:
     """Wait until every object of ``namespace`` is settled; return that snapshot.
 
-    On timeout the error names the objects still pending (is the operator running?).
+    If a running operator's learner function for a pending object is not written yet, print
+    which and return the snapshot as it is. On timeout the error names the objects still
+    pending (is the operator running?) and any error the learner's code keeps raising.
     """
     api_client = api_client_of(cluster)
     last: list[Snapshot] = []
+    stubs: list[str] = []
 
     def settled() -> Snapshot | None:
         last[:] = [take_snapshot(api_client, namespace)]
-        return last[0] if not pending(last[0]) else None
+        waiting = pending(last[0])
+        if not waiting:
+            return last[0]
+        stubs[:] = _not_written(namespace, {w.split("/", 1)[0] for w in waiting})
+        return last[0] if stubs else None
 
     try:
-        return wait_for(settled, timeout, f"the objects of {namespace} to settle", interval=0.05)
+        snapshot = wait_for(settled, timeout, f"the objects of {namespace} to settle",
+                            interval=0.05)
     except TimeoutError as err:
         waiting = pending(last[0]) if last else []
         shown = ", ".join(waiting[:8]) + (" …" if len(waiting) > 8 else "")
+        failing = _learner_errors(namespace)
+        said = f" Your code keeps failing: {failing[0]}" if failing else ""
         raise TimeoutError(f"{err}; still pending: {shown}. Is the operator running "
-                           "(operator.start())?") from None
+                           f"(operator.start())?{said}") from None
+    for sentence in stubs:
+        print(f"Not settled: {sentence}")
+    return snapshot
+
+
+def _learner_failures(namespace: str) -> list[Any]:
+    from mathctl.controllers.runner import running_operators
+
+    return [(key, exc) for op in running_operators()
+            for key, exc in op.learner_failures(namespace).items()]
+
+
+def _not_written(namespace: str, kinds: set[str]) -> list[str]:
+    """One sentence per learner stub that keeps objects of ``kinds`` from settling."""
+    return sorted({exc.summary for key, exc in _learner_failures(namespace)
+                   if exc.not_written and key.kind in kinds})
+
+
+def _learner_errors(namespace: str) -> list[str]:
+    return sorted({exc.summary for _key, exc in _learner_failures(namespace)})
