@@ -7,6 +7,8 @@ A small, curated surface so the notebooks stay thin — they explain, call these
 - ``workshop_namespace()``, ``clean_namespace()`` — the learner's own namespace
 - ``apply_crds()``                    — install the Number/Tuple/Fermat CRDs from ``crds/``
 - ``Operator``                        — the controllers in a background thread of the kernel
+  (``controllers="my_controllers.py"``: yours, as the ``%%my_controllers`` cells saved them)
+- ``load_controllers()``, ``controllers_path()`` — your ``my_controllers.py``, loaded afresh
 - ``show_source()``, ``show_file()``  — the package's real code and files, highlighted
 - ``show_tables()``, ``show_tree()``, ``live_view()`` — the resources, once or live
 - ``kubectl()``, ``describe_error()`` — the same API through kubectl; an API error in words
@@ -14,7 +16,8 @@ A small, curated surface so the notebooks stay thin — they explain, call these
 - ``score_predictions()``             — stage 40: your predictions against what happened
 
 Importing it inside IPython also registers ``%solution <name>``, which replaces the current cell
-with the solution of an exercise (see ``mathctl.notebook.magic``).
+with the solution of an exercise and runs it, and the ``%%my_controllers`` cell magic, which
+runs a cell and saves its definitions into ``my_controllers.py`` (see ``mathctl.notebook.magic``).
 """
 
 from __future__ import annotations
@@ -30,9 +33,11 @@ _EXPORTS = {
     "checks": "mathctl.notebook.checks:",
     "clean_namespace": "mathctl.notebook.namespace:clean_namespace",
     "connect": "mathctl.cluster:connect",
+    "controllers_path": "mathctl.controllers.learner:controllers_path",
     "describe_error": "mathctl.controllers.objects:describe_error",
     "kubectl": "mathctl.notebook.kubectl_cli:kubectl",
     "live_view": "mathctl.views.live:live_view",
+    "load_controllers": "mathctl.controllers.learner:load_controllers",
     "show_file": "mathctl.notebook.source:show_file",
     "show_source": "mathctl.notebook.source:show_source",
     "show_tables": "mathctl.views.show:show_tables",
@@ -62,7 +67,7 @@ def __dir__() -> list[str]:
 
 
 def load_ipython_extension(ip: Any) -> None:
-    """``%load_ext mathctl.notebook``: register ``%solution``."""
+    """``%load_ext mathctl.notebook``: register ``%solution`` and ``%%my_controllers``."""
     from mathctl.notebook.magic import register
 
     register(ip)

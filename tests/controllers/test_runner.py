@@ -155,3 +155,50 @@ def test_mathctl_run_explains_a_missing_cluster_and_bad_options(
     monkeypatch.setenv("KUBECONFIG", "/nonexistent/kubeconfig")
     assert cmd_run(parser.parse_args(["-n", "x"])) == 1
     assert "needs a kubeconfig" in capsys.readouterr().err
+
+
+# --- mathctl run --controllers: the learner's file from a terminal -----------------------------
+
+
+def test_mathctl_run_runs_the_learners_file(
+        kube: Kube, cluster: Cluster, namespace: str, tmp_path: Path,
+        run_operator: list[subprocess.Popen[bytes]]) -> None:
+    from .learner_examples import __file__ as examples
+
+    mine = tmp_path / "my_controllers.py"
+    mine.write_text(Path(examples).read_text())
+    log = tmp_path / "operator.log"
+    env = dict(os.environ, KUBECONFIG=cluster.kubeconfig, MATHCTL_CLUSTER=cluster.context)
+    with log.open("ab") as sink:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "mathctl", "run", "--controllers", str(mine), "-n", namespace,
+             "--resync", "0"], env=env, stdout=sink, stderr=sink, cwd=tmp_path)
+    run_operator.append(proc)
+    kube.create("Number", "n", 9)
+    obj = kube.wait_current("Number", "n", timeout=60)
+    assert obj["status"] == {"fizzBuzz": "Fizz", "isSquare": True, "observedGeneration": 1}
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=30) == 0, log.read_text()[-2000:]
+    text = log.read_text()
+    assert "Running Number, Tuple, Fermat: your reconcile_number, reconcile_tuple, " \
+           "reconcile_fermat (my_controllers.py); children → owner: your owner_of." in text
+
+
+@pytest.mark.parametrize(("source", "expected"), [
+    (None, "mathctl run: There is no my_controllers.py at "),
+    ("def reconcile_number(api, namespace, name):\nreturn\n",
+     "mathctl run: my_controllers.py line 2 is not valid Python (expected an indented block"),
+    ("def fizzbuzz(n):\n    return str(n)\n",
+     "mathctl run: my_controllers.py defines none of reconcile_number, reconcile_tuple, "
+     "reconcile_fermat: write one in a cell that starts with %%my_controllers"),
+])
+def test_mathctl_run_explains_a_controllers_file_it_cannot_use(
+        tmp_path: Path, source: str | None, expected: str) -> None:
+    mine = tmp_path / "my_controllers.py"
+    if source is not None:
+        mine.write_text(source)
+    done = subprocess.run([sys.executable, "-m", "mathctl", "run", "--controllers", str(mine)],
+                          capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.startswith(expected), done.stderr
+    assert "Traceback" not in done.stderr
