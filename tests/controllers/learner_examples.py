@@ -151,7 +151,7 @@ def reconcile_fermat(api: client.CustomObjectsApi, namespace: str, name: str) ->
     ready = [existing[t] for t, spec in wanted.items()
              if t in existing and current(existing[t], spec)
              and existing[t]["status"].get("readyNumbers") == 2]
-    pairs = [{"a": t["spec"]["numbers"][0], "b": t["spec"]["numbers"][1]}
+    pairs = [{"a": math.isqrt(t["spec"]["numbers"][0]), "b": math.isqrt(t["spec"]["numbers"][1])}
              for t in ready if t["status"].get("allSquares")]
     status: dict[str, Any] = {"pairs": pairs,
                               "observedGeneration": fermat["metadata"]["generation"]}

@@ -159,3 +159,56 @@ def test_the_periodic_resync_requeues_known_keys_without_any_event() -> None:
 
     asyncio.run(main())
     assert recorder.calls[("Number", "n")] >= 3
+
+
+def test_an_owner_of_function_replaces_the_owner_reference_lookup() -> None:
+    """The learner's ``owner_of`` decides which owner a child's event wakes (even a wrong one)."""
+    recorder = Recorder()
+    seen: list[str] = []
+
+    def owner_of(obj: dict[str, Any]) -> tuple[str, str, str] | None:
+        seen.append(obj["metadata"]["name"])
+        return ("Tuple", "ns", "chosen") if obj["metadata"]["name"] == "t-0" else None
+
+    async def main() -> None:
+        d = make(recorder, owner_of=owner_of)
+        await d.start()
+        d.observe("Number", "MODIFIED", body("t-0", ref("Tuple", "t")))
+        d.observe("Tuple", "MODIFIED", body("t", ref("Fermat", "f")))
+        keys = [Key("Number", "ns", "t-0"), Key("Tuple", "ns", "chosen"), Key("Tuple", "ns", "t")]
+        assert await d.wait_reconciled(keys, since=0.0, timeout=5)
+        await d.stop()
+
+    asyncio.run(main())
+    assert seen == ["t-0", "t"]
+    assert set(recorder.calls) == {("Number", "t-0"), ("Tuple", "chosen"), ("Tuple", "t")}
+
+
+def test_an_error_with_a_summary_is_logged_once_per_kind_and_remembered_per_key(
+        caplog: Any) -> None:
+    class Mistake(RuntimeError):
+        summary = "reconcile_number is not written yet"
+
+    def failing(api: Any, namespace: str, name: str, **_: Any) -> Outcome:
+        raise Mistake(Mistake.summary)
+
+    kinds = (KindInfo(NUMBER, failing, owner=None),)
+    d = Dispatcher(None, kinds=kinds, resync=None,  # type: ignore[arg-type]
+                   backoff=Backoff(base=0.01, cap=0.02))
+
+    async def main() -> None:
+        await d.start()
+        d.observe("Number", "ADDED", body("a"))
+        d.observe("Number", "ADDED", body("b"))
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 5
+        while d.stats.errors < 6 and loop.time() < deadline:
+            await d.wait_reconciled([Key("Number", "ns", "a")], since=loop.time(), timeout=1)
+        await d.stop()
+
+    with caplog.at_level("DEBUG", logger="mathctl.controllers"):
+        asyncio.run(main())
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert d.stats.errors >= 6
+    assert len(warnings) == 1 and warnings[0].endswith(": reconcile_number is not written yet")
+    assert set(d.failures) == {Key("Number", "ns", "a"), Key("Number", "ns", "b")}

@@ -242,6 +242,19 @@ def test_the_learners_tuple_controller_and_owner_of_heal_a_child_deleted_by_hand
     assert tup["status"]["readyNumbers"] == 3 and tup["status"]["allSquares"] is True
 
 
+def test_the_learners_three_controllers_build_the_fermat_tree(
+        kube: Kube, api_client: ApiClient, namespace: str, tmp_path: Path,
+        run: list[Operator]) -> None:
+    start(run, api_client, namespace, controllers=learner_file(tmp_path))
+    kube.create("Fermat", "f", 13)
+    settled = wait_settled(api_client, namespace, timeout=60)
+    fermat = next(o for o in settled.all() if o["kind"] == "Fermat")
+    assert fermat["status"] == {"pairs": [{"a": 2, "b": 3}], "twoSquaresFound": True,
+                                "observedGeneration": 1}
+    assert len([o for o in settled.all() if o["kind"] == "Tuple"]) == 7  # i = 0 … 6
+    assert len([o for o in settled.all() if o["kind"] == "Number"]) == 14
+
+
 def test_an_unfilled_stub_is_said_once_and_wait_settled_returns_at_once(
         kube: Kube, api_client: ApiClient, namespace: str, tmp_path: Path,
         run: list[Operator], capsys: pytest.CaptureFixture[str]) -> None:
