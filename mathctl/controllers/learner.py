@@ -25,7 +25,6 @@ their file or cell that raised, what was raised and what to change — never a t
 from __future__ import annotations
 
 import importlib.util
-import json
 import os
 import sys
 import sysconfig
@@ -40,7 +39,7 @@ from kubernetes.client import ApiClient, CustomObjectsApi
 from kubernetes.client.exceptions import ApiException
 
 from mathctl.controllers.cache import Cache
-from mathctl.controllers.objects import BeforeWrite, is_conflict
+from mathctl.controllers.objects import BeforeWrite, is_conflict, status_body
 from mathctl.controllers.outcome import Outcome
 from mathctl.controllers.reconcile import Clock, ReconcileFn, utc_now
 from mathctl.controllers.recording import RecordingApiClient
@@ -142,26 +141,18 @@ def _at(where: tuple[str, int, str] | None) -> str:
 
 def _described(exc: BaseException) -> str:
     if isinstance(exc, ApiException):
-        status = _status_body(exc)
+        status = status_body(exc)
         message = status.get("message") or exc.reason or ""
         return f"ApiException {exc.status} {status.get('reason') or exc.reason}: {message}"
     text = str(exc)
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
-def _status_body(exc: ApiException) -> dict[str, Any]:
-    try:
-        body = json.loads(exc.body or "{}")
-    except (TypeError, ValueError):
-        return {}
-    return body if isinstance(body, dict) else {}
-
-
 def _hint(exc: BaseException, kind: str | None, name: str | None) -> str:
     fix = "fix it in my_controllers.py (the %%my_controllers cell), run the cell, restart the " \
           "operator"
     if isinstance(exc, ApiException):
-        status = _status_body(exc)
+        status = status_body(exc)
         details = status.get("details") or {}
         if exc.status == 404:
             if kind and details.get("name") == name and details.get("kind") == _PLURALS.get(kind):

@@ -81,7 +81,7 @@ def is_namespace_terminating(exc: BaseException) -> bool:
     ``NamespaceTerminating``) or is already gone (404 for the namespace itself)."""
     if not isinstance(exc, ApiException):
         return False
-    details = _status_body(exc).get("details") or {}
+    details = status_body(exc).get("details") or {}
     if exc.status == 404:
         return details.get("kind") == "namespaces"
     return exc.status == 403 and any(
@@ -91,13 +91,14 @@ def is_namespace_terminating(exc: BaseException) -> bool:
 def describe_error(exc: BaseException) -> str:
     """A short, readable account of a failed API call (the server's own message if it sent one)."""
     if isinstance(exc, ApiException):
-        status = _status_body(exc)
+        status = status_body(exc)
         message = status.get("message") or exc.reason or ""
         return f"HTTP {exc.status} {status.get('reason') or exc.reason}: {message}".strip()
     return f"{type(exc).__name__}: {exc}"
 
 
-def _status_body(exc: ApiException) -> Mapping[str, Any]:
+def status_body(exc: ApiException) -> Mapping[str, Any]:
+    """The server's Status answer in an ApiException's body (empty if it sent none)."""
     try:
         body = json.loads(exc.body or "{}")
     except (TypeError, ValueError):
@@ -106,7 +107,7 @@ def _status_body(exc: ApiException) -> Mapping[str, Any]:
 
 
 def _reason(exc: ApiException) -> str | None:
-    reason = _status_body(exc).get("reason")
+    reason = status_body(exc).get("reason")
     return reason if isinstance(reason, str) else None
 
 
