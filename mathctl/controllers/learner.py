@@ -87,6 +87,10 @@ class LearnerCodeError(RuntimeError):
         self.function = function
         self.not_written = not_written
 
+    def _render_traceback_(self) -> list[str]:
+        """What IPython shows when a notebook cell raises this: the sentence, no traceback."""
+        return [f"{type(self).__name__}: {self.summary}"]
+
 
 def explain(exc: BaseException, function: str, *, kind: str | None = None,
             name: str | None = None) -> LearnerCodeError:

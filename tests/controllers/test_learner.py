@@ -121,6 +121,19 @@ def test_a_file_that_cannot_be_used_is_explained(tmp_path: Path, source: str | N
     assert "\n" not in info.value.summary
 
 
+def test_a_notebook_cell_shows_the_sentence_not_a_traceback(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from IPython.core.interactiveshell import InteractiveShell
+
+    ip = InteractiveShell.instance()
+    ip.user_ns["load_controllers"] = load_controllers
+    result = ip.run_cell(f"load_controllers({str(tmp_path / 'my_controllers.py')!r})")
+    assert isinstance(result.error_in_exec, LearnerCodeError)
+    shown = capsys.readouterr().out
+    assert shown.strip() == f"LearnerCodeError: {result.error_in_exec.summary}"
+    assert "Traceback" not in shown
+
+
 def test_the_operator_refuses_a_file_without_a_reconcile(tmp_path: Path,
                                                          api_client: ApiClient) -> None:
     path = learner_file(tmp_path, "def fizzbuzz(n):\n    return str(n)\n")

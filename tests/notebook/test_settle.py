@@ -35,6 +35,25 @@ def test_is_settled(obj: dict[str, Any], settled: bool) -> None:
     assert is_settled(obj) is settled
 
 
+def _learners(kind: str, spec: dict[str, Any], **status: Any) -> dict[str, Any]:
+    """A status as a learner's controller writes it: the lesson's fields, no conditions."""
+    return {"kind": kind, "metadata": {"name": "x", "generation": 1}, "spec": spec,
+            "status": {"observedGeneration": 1, **status}}
+
+
+@pytest.mark.parametrize(("obj", "settled"), [
+    (_learners("Number", {"value": 3}), False),                            # no answer yet
+    (_learners("Number", {"value": 3}, fizzBuzz="Fizz", isSquare=False), True),
+    (_learners("Tuple", {"numbers": [1, 2]}, readyNumbers=1, allSquares=False), False),
+    (_learners("Tuple", {"numbers": [1, 2]}, readyNumbers=2, allSquares=False), True),
+    (_learners("Fermat", {"number": 5}, pairs=[], twoSquaresFound=None), False),
+    (_learners("Fermat", {"number": 5}, pairs=[{"a": 1, "b": 2}], twoSquaresFound=True), True),
+])
+def test_a_learners_status_without_conditions_is_settled_once_current_and_complete(
+        obj: dict[str, Any], settled: bool) -> None:
+    assert is_settled(obj) is settled
+
+
 def test_wait_settled_names_what_is_pending(cluster: Cluster, crds: list[str],
                                             namespace: str) -> None:
     assert wait_settled(cluster, namespace).all() == []  # nothing there: settled at once
