@@ -12,6 +12,12 @@ informer's store), from which the reconciles read, so the server answers writes,
 controller's questions. A periodic resync re-queues every cached key, like an informer's
 resync, so even a lost event is repaired within one resync period.
 
+The learner's own controllers (:mod:`mathctl.controllers.learner`) run here unchanged: their
+reconciles are adapted to the same contract, their ``owner_of`` (if given) replaces the
+ownerReference lookup, and their mistakes — errors carrying a one-sentence ``summary`` — are
+logged once per kind and sentence while the backoff keeps retrying; :attr:`Dispatcher.failures`
+holds each failing key's last error (so ``wait_settled`` can tell a stub from slow progress).
+
 Used by :mod:`mathctl.controllers.operator` (kopf wiring) and, through it, by the notebook
 runner, ``mathctl run`` and ``kopf run -m mathctl.controllers.kopf_main``.
 """
