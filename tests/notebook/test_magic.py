@@ -94,9 +94,10 @@ def test_unknown_and_missing_names_are_explained(solutions: Path,
 
 
 def test_in_a_real_kernel_the_reply_replaces_the_cell_and_the_solution_is_defined(
-        solutions: Path) -> None:
+        solutions: Path, tmp_path: Path) -> None:
     """What JupyterLab receives: a ``set_next_input`` payload with ``replace: True``; and the
-    kernel has the solution, not the stub that was under the magic line."""
+    kernel has the solution, not the stub that was under the magic line. A ``%%my_controllers``
+    cell's line is named as "your cell" in a learner error."""
     import os
 
     from jupyter_client.manager import start_new_kernel
@@ -107,8 +108,18 @@ def test_in_a_real_kernel_the_reply_replaces_the_cell_and_the_solution_is_define
         kc.execute_interactive("from mathctl.notebook import *", timeout=120)
         reply = kc.execute_interactive(f"%solution double\n{STUB}", timeout=60)
         outputs: list[str] = []
-        kc.execute_interactive("print(double(5))", timeout=60, output_hook=lambda msg: outputs
-                               .append(msg["content"].get("text", "")))
+
+        def run(code: str) -> None:
+            kc.execute_interactive(code, timeout=60, output_hook=lambda msg: outputs.append(
+                msg["content"].get("text", "")))
+
+        run("print(double(5))")
+        run(f"%%my_controllers {tmp_path / 'mine.py'}\n"
+            "def reconcile_number(api, namespace, name):\n"
+            "    return {}['status']\n")
+        run("from mathctl.controllers.learner import explain\n"
+            "try:\n    reconcile_number(None, 'ns', 'n')\n"
+            "except KeyError as exc:\n    print(explain(exc, 'reconcile_number').summary)\n")
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
@@ -116,7 +127,13 @@ def test_in_a_real_kernel_the_reply_replaces_the_cell_and_the_solution_is_define
     payload = [p for p in reply["content"]["payload"] if p["source"] == "set_next_input"]
     assert payload == [{"source": "set_next_input", "text": "def double(n):\n    return 2 * n",
                         "replace": True}]
-    assert "".join(outputs) == "10\n"
+    assert "".join(outputs).splitlines() == [
+        "10",
+        "Saved reconcile_number to mine.py.",
+        "reconcile_number raised KeyError: 'status' at your cell line 2 (return {}['status']) "
+        "— a new object has no status yet: read it with obj.get('status') or {} instead of "
+        "obj['status'].",
+    ]
 
 
 # --- %%my_controllers ------------------------------------------------------------------------
