@@ -24,6 +24,7 @@ again, over the solution): an input transformer sees a cell that starts with ``%
 from __future__ import annotations
 
 import ast
+import builtins
 import os
 import re
 from dataclasses import dataclass
@@ -136,24 +137,29 @@ def my_controllers(line: str, cell: str) -> None:
     ip = get_ipython()
     path = Path(line.strip()).absolute() if line.strip() else controllers_path()
     code = ip.transform_cell(cell) if ip is not None else cell
-    saved = definitions(code)  # a SyntaxError stops here: nothing runs, nothing is saved
+    definitions(code)  # a SyntaxError stops here: nothing runs, nothing is saved
     if ip is not None:
         _execute(ip, cell)
-    if not saved:
-        return
-    save_definitions(path, code)
-    names = ", ".join(n for block in saved for n in sorted(block.names))
-    print(f"Saved {names} to {path.name}.")
+    saved, skipped = save_definitions(path, code)
+    if saved:
+        names = ", ".join(n for block in saved for n in sorted(block.names))
+        print(f"Saved {names} to {path.name}.")
+    for block, missing in skipped:
+        print(f"Not saved: {', '.join(sorted(block.names))} (it uses {', '.join(sorted(missing))}"
+              f", which {path.name} does not define; only imports, constants and functions go "
+              "there).")
 
 
 @dataclass(frozen=True)
 class Definition:
-    """One top-level statement of a file or cell: the names it binds, and its text."""
+    """One top-level statement of a file or cell: the names it binds, the names its
+    top-level code reads (an assignment's value), and its text."""
 
     names: frozenset[str]
     text: str
     is_import: bool = False
     is_future: bool = False
+    needs: frozenset[str] = frozenset()
 
 
 def definitions(code: str) -> list[Definition]:
@@ -173,12 +179,34 @@ def definitions(code: str) -> list[Definition]:
     return found
 
 
+def plan(existing: str, code: str) -> tuple[list[Definition],
+                                             list[tuple[Definition, frozenset[str]]]]:
+    """Which of ``code``'s definitions go into the file ``existing``, and which do not because
+    they read names neither defines (``api = CustomObjectsApi(cluster.api_client)`` would
+    break the file on import), with those names."""
+    blocks = _blocks(existing.removeprefix(HEADER)) if existing.strip() else []
+    new = definitions(code)
+    known = set(dir(builtins)).union(*(b.names for b in blocks), *(d.names for d in new))
+    saved, skipped = [], []
+    for definition in new:
+        missing = definition.needs - known
+        if missing:
+            skipped.append((definition, frozenset(missing)))
+        else:
+            saved.append(definition)
+    return saved, skipped
+
+
 def merge(existing: str, code: str) -> str:
-    """``existing`` (a learner file) with the definitions of ``code`` put in: each replaces
-    the one binding the same name, new ones are added (imports after the other imports), and
-    everything else is kept."""
+    """``existing`` (a learner file) with the definitions of ``code`` put in (see
+    :func:`plan`): each replaces the one binding the same name, new ones are added (imports
+    after the other imports), and everything else is kept."""
+    return _merged(existing, plan(existing, code)[0])
+
+
+def _merged(existing: str, definitions: list[Definition]) -> str:
     blocks = _blocks(existing.removeprefix(HEADER))
-    for new in definitions(code):
+    for new in definitions:
         if new.is_import:
             if any(b.text == new.text for b in blocks):
                 continue
@@ -197,14 +225,20 @@ def merge(existing: str, code: str) -> str:
     return HEADER + ("\n" + body + "\n" if body else "")
 
 
-def save_definitions(path: Path, code: str) -> None:
-    """Merge ``code``'s definitions into the file at ``path`` (created with its header)."""
+def save_definitions(path: Path, code: str) -> tuple[list[Definition],
+                                                      list[tuple[Definition, frozenset[str]]]]:
+    """Merge ``code``'s definitions into the file at ``path`` (created with its header);
+    returns :func:`plan`'s answer. Nothing to save leaves the file as it is."""
     existing = path.read_text() if path.is_file() else ""
-    merged = merge(existing, code)
+    saved, skipped = plan(existing, code)
+    if not saved:
+        return saved, skipped
+    merged = _merged(existing, saved)
     ast.parse(merged)  # never leave a file that cannot be imported
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_text(merged)
     os.replace(tmp, path)
+    return saved, skipped
 
 
 def _blocks(source: str) -> list[Definition]:
@@ -227,7 +261,19 @@ def _blocks(source: str) -> list[Definition]:
 def _definition(stmt: ast.stmt, names: frozenset[str], text: str) -> Definition:
     is_import = isinstance(stmt, ast.Import | ast.ImportFrom)
     is_future = isinstance(stmt, ast.ImportFrom) and stmt.module == "__future__"
-    return Definition(names, text, is_import, is_future)
+    value = stmt.value if isinstance(stmt, ast.Assign | ast.AnnAssign) else None
+    return Definition(names, text, is_import, is_future, _free_names(value))
+
+
+def _free_names(value: ast.expr | None) -> frozenset[str]:
+    """Names an expression reads from outside itself (not a comprehension's or lambda's own)."""
+    if value is None:
+        return frozenset()
+    nodes = list(ast.walk(value))
+    own = {n.id for n in nodes if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+    own |= {n.arg for n in nodes if isinstance(n, ast.arg)}
+    return frozenset(n.id for n in nodes if isinstance(n, ast.Name)
+                     and isinstance(n.ctx, ast.Load)) - own
 
 
 def _start(stmt: ast.stmt) -> int:

@@ -168,6 +168,23 @@ def test_a_cell_runs_and_its_definitions_are_saved_replacing_the_same_names(
     assert found.reconcilers["Number"](None, "ns", "n") == 4  # type: ignore[arg-type]
 
 
+def test_an_assignment_that_needs_the_notebook_is_run_but_not_saved(
+        ip: InteractiveShell, capsys: pytest.CaptureFixture[str]) -> None:
+    ip.user_ns["cluster"] = "the notebook's cluster"
+    run(ip, "%%my_controllers\n"
+            "from math import isqrt\n"
+            "ROOTS = [isqrt(i) for i in range(5)]\n"
+            "SQUARE = lambda n: n * n\n"
+            "where = cluster.upper()\n")
+    assert ip.user_ns["where"] == "THE NOTEBOOK'S CLUSTER"
+    assert capsys.readouterr().out.splitlines() == [
+        "Saved isqrt, ROOTS, SQUARE to my_controllers.py.",
+        "Not saved: where (it uses cluster, which my_controllers.py does not define; only "
+        "imports, constants and functions go there)."]
+    assert "where" not in Path("my_controllers.py").read_text()
+    assert load_controllers(Path("my_controllers.py")).reconcilers == {}
+
+
 def test_a_cell_with_a_syntax_error_saves_nothing(ip: InteractiveShell) -> None:
     result = ip.run_cell("%%my_controllers\ndef broken(:\n    pass\n")
     assert isinstance(result.error_in_exec, SyntaxError)
