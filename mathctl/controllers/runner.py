@@ -84,7 +84,8 @@ class Operator:
 
     ``controllers`` runs the learner's own code: the path of their ``my_controllers.py``
     (loaded afresh now), a :class:`~mathctl.controllers.learner.LearnerControllers`, or a dict
-    ``{"Number": reconcile_number, …}`` (with ``owner_of=``). Kinds they did not write run the
+    ``{"Number": reconcile_number, …}`` (with ``owner_of=``); a file is loaded again at every
+    ``start()``, so a restart runs what the file holds now. Kinds they did not write run the
     package's model answers; their ``owner_of``, if any, maps child events to owners. Their
     functions run in the same worker threads as the package's, so ``resync()``, ``stats`` and
     the log work alike; :attr:`not_written` lists their stubs that are not filled in yet.
@@ -106,6 +107,7 @@ class Operator:
     ) -> None:
         if all_namespaces and namespace:
             raise ValueError("Pass either namespace=… or all_namespaces=True, not both.")
+        self._controllers = (controllers, owner_of)
         self.learner = _learner_controllers(controllers, owner_of)
         if cluster is None:
             from mathctl.cluster import connect
@@ -118,8 +120,8 @@ class Operator:
         self.workers = workers
         # ServiceExpose (stage 80) is opt-in: it watches Ingresses and Services, which the
         # math kinds' least-privilege role does not grant.
-        kinds = _with_learner(KINDS, self.learner)
-        self.kinds = (*kinds, SERVICE_EXPOSE_KIND) if service_expose else kinds
+        self.service_expose = service_expose
+        self.kinds = self._kinds()
         self.verbose = verbose
         self.number = next(_counter)
         self._thread_name = f"mathctl-operator-{self.number}"
@@ -135,6 +137,10 @@ class Operator:
         self.error: BaseException | None = None
         self.started_at: float | None = None
 
+    def _kinds(self) -> tuple[KindInfo, ...]:
+        kinds = _with_learner(KINDS, self.learner)
+        return (*kinds, SERVICE_EXPOSE_KIND) if self.service_expose else kinds
+
     # --- what a notebook cell uses ---------------------------------------------------------------
 
     @property
@@ -149,6 +155,10 @@ class Operator:
         """Start the operator and wait until kopf reports it ready; returns ``self``."""
         if self.running:
             return self
+        controllers, owner_of = self._controllers
+        if isinstance(controllers, str | Path):  # the file as it is now: edits since count
+            self.learner = _learner_controllers(controllers, owner_of)
+            self.kinds = self._kinds()
         self._preflight()
         self._stop_others()
         self._attach_logging()

@@ -287,6 +287,20 @@ def test_an_unfilled_stub_is_said_once_and_wait_settled_returns_at_once(
     assert len(lines) == 1 and "Traceback" not in op.log_tail(50)
 
 
+def test_a_restart_runs_what_the_file_holds_now(
+        kube: Kube, api_client: ApiClient, namespace: str, tmp_path: Path,
+        run: list[Operator]) -> None:
+    path = learner_file(tmp_path, STUB)
+    op = start(run, api_client, namespace, controllers=path)
+    kube.create("Number", "n", 5)
+    wait_for(lambda: op.not_written, 20, "the stub to be run")
+    op.stop()
+    learner_file(tmp_path)  # the learner fills it in (the %%my_controllers cell saves it)
+    op.start()
+    assert kube.wait_current("Number", "n")["status"]["fizzBuzz"] == "Buzz"
+    assert op.not_written == {}
+
+
 def test_a_learner_exception_is_logged_as_one_sentence_naming_the_line_once(
         kube: Kube, api_client: ApiClient, namespace: str, tmp_path: Path,
         run: list[Operator]) -> None:
