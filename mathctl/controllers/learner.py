@@ -168,6 +168,10 @@ def _hint(exc: BaseException, kind: str | None, name: str | None) -> str:
         if exc.status == 409 and status.get("reason") == "AlreadyExists":
             return ("it exists already: list the children that exist and create only the "
                     "missing ones (update the others).")
+        if exc.status == 422 and "resourceVersion" in str(status.get("message")):
+            return ("send back the object you read, with its metadata.resourceVersion: an "
+                    "update must say which version it was computed from (a 409 then tells you "
+                    "someone wrote in between).")
         if exc.status == 422:
             return f"the API server rejected what you sent: {status.get('message')}; {fix}."
         if exc.status in (401, 403):

@@ -7,6 +7,7 @@ deliberately broken variants written to ``tmp_path``.
 
 from __future__ import annotations
 
+import json
 import shutil
 import textwrap
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ from typing import Any
 
 import pytest
 from kubernetes.client import ApiClient, CustomObjectsApi
+from kubernetes.client.exceptions import ApiException
 
 from mathctl.cluster import wait_for
 from mathctl.controllers.learner import (
@@ -23,6 +25,7 @@ from mathctl.controllers.learner import (
     as_event_switch,
     as_reconcile,
     controllers_path,
+    explain,
     load_controllers,
 )
 from mathctl.controllers.outcome import Write
@@ -192,6 +195,41 @@ def test_learner_exceptions_become_one_sentence_with_their_line_and_a_hint(
                        r"\(my_controllers\.py line 4: raise NotImplementedError") as info:
         stub(api_client, namespace, "n")
     assert info.value.not_written and info.value.function == "reconcile_number"
+
+
+def _api_error(status: int, reason: str, message: str, **details: str) -> ApiException:
+    exc = ApiException(status=status, reason=reason)
+    exc.body = json.dumps({"kind": "Status", "reason": reason, "message": message,
+                           "details": details})
+    return exc
+
+
+@pytest.mark.parametrize(("exc", "hint"), [
+    (_api_error(404, "NotFound", 'numbers "n" not found', name="n", kind="numbers"),
+     "handle 404: the object was deleted"),
+    (_api_error(404, "NotFound", 'numbers "t-1" not found', name="t-1", kind="numbers"),
+     "numbers t-1 does not exist: a child being deleted is already gone (treat 404 as done)"),
+    (_api_error(409, "AlreadyExists", 'numbers "t-0" already exists'),
+     "it exists already: list the children that exist and create only the missing ones"),
+    (_api_error(422, "Invalid", "Number.math.mathctl.example \"n\" is invalid: "
+                "metadata.resourceVersion: Invalid value: 0x0: must be specified for an update"),
+     "send back the object you read, with its metadata.resourceVersion"),
+    (_api_error(422, "Invalid", "spec.value: Invalid value: \"string\": must be an integer"),
+     "the API server rejected what you sent: spec.value: Invalid value"),
+    (KeyError("spec"), "that key is not in the dict: custom objects are plain dicts"),
+    (AttributeError("'dict' object has no attribute 'metadata'"),
+     "custom objects are plain dicts: write obj['metadata']['name']"),
+    (AttributeError("'tuple' object has no attribute 'metadata'"),
+     "a list call returns the list under ['items']"),
+    (ZeroDivisionError("division by zero"), "fix it in my_controllers.py"),
+])
+def test_each_common_mistake_gets_its_hint(exc: Exception, hint: str) -> None:
+    try:
+        raise exc
+    except Exception as raised:
+        summary = explain(raised, "reconcile_number", kind="Number", name="n").summary
+    assert summary.startswith("reconcile_number raised ") and hint in summary, summary
+    assert "at test_learner.py line " in summary and "\n" not in summary
 
 
 def test_as_reconcile_refuses_an_unknown_kind_or_a_non_function() -> None:
