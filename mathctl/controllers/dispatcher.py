@@ -103,6 +103,8 @@ class Dispatcher:
         """Replaces the ownerReference lookup of :meth:`observe` (the learner's ``owner_of``)."""
         self.failures: dict[Key, BaseException] = {}
         """The error of each key whose last reconcile failed (cleared when one succeeds)."""
+        self.failures_in_a_row: dict[Key, int] = {}
+        """How many reconciles of each failing key failed one after another."""
         self._said: set[tuple[str, str]] = set()  # (kind, summary) of errors already logged
         self._backoff = backoff or Backoff()
         self.cache = Cache()
@@ -264,10 +266,12 @@ class Dispatcher:
             except Exception as exc:  # any failure: retry later with backoff, keep the worker
                 self.stats.errors += 1
                 self.failures[key] = exc
+                self.failures_in_a_row[key] = self.failures_in_a_row.get(key, 0) + 1
                 delay = queue.retry(key)
                 self._log_failure(key, exc, f"; retrying in {delay:.2g} s")
             else:
                 self.failures.pop(key, None)
+                self.failures_in_a_row.pop(key, None)
                 if outcome.stale:  # read a cache that was behind: again, once it caught up
                     queue.retry(key)
                 else:

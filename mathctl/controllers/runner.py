@@ -33,7 +33,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -68,6 +68,10 @@ _LOGGERS = ("kopf", "mathctl.controllers")
 _counter = itertools.count(1)
 _running: list[Operator] = []
 _running_lock = threading.Lock()
+
+
+STUCK_AFTER = 3
+"""Failures in a row after which an error in the learner's code is not waited out."""
 
 
 class OperatorError(RuntimeError):
@@ -235,6 +239,20 @@ class Operator:
         return {key: exc for key, exc in list(dispatcher.failures.items())
                 if isinstance(exc, LearnerCodeError)
                 and (namespace is None or key.namespace == namespace)}
+
+    def stuck(self, namespace: str | None = None, kinds: Iterable[str] | None = None,
+              ) -> list[str]:
+        """Sentences for the learner's code that keeps objects (of ``namespace`` and ``kinds``)
+        from settling, whatever the wait: a stub at once, any other error once it failed
+        :data:`STUCK_AFTER` times in a row."""
+        dispatcher = self.dispatcher
+        if dispatcher is None:
+            return []
+        wanted = None if kinds is None else set(kinds)
+        return sorted({exc.summary for key, exc in self.learner_failures(namespace).items()
+                       if (wanted is None or key.kind in wanted)
+                       and (exc.not_written
+                            or dispatcher.failures_in_a_row.get(key, 0) >= STUCK_AFTER)})
 
     @property
     def not_written(self) -> dict[str, str]:

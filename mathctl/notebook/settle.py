@@ -8,9 +8,10 @@ that no further work will change (a Fermat above the tree limit). Then what the 
 is the converged state, the same on every run, which is what nbval compares.
 
 When the learner's own controller runs (``Operator(..., controllers="my_controllers.py")``)
-and one of their functions is still a stub, nothing will ever settle: ``wait_settled`` then
-says which function is not written yet and returns at once, instead of waiting out its
-timeout (an exercise notebook run unfilled must still run to its end).
+and one of their functions is still a stub, or keeps raising, nothing will ever settle:
+``wait_settled`` then prints the operator's one sentence about it (which function is not
+written yet; which line raised what) and returns, instead of waiting out its timeout and
+raising (an exercise notebook run unfilled must still run to its end).
 """
 
 from __future__ import annotations
@@ -58,21 +59,21 @@ def pending(snapshot: Snapshot) -> list[str]:
 def wait_settled(cluster: Any, namespace: str, timeout: float = 30.0) -> Snapshot:
     """Wait until every object of ``namespace`` is settled; return that snapshot.
 
-    If a running operator's learner function for a pending object is not written yet, print
-    which and return the snapshot as it is. On timeout the error names the objects still
-    pending (is the operator running?) and any error the learner's code keeps raising.
+    If a running operator's learner function for a pending object is not written yet, or keeps
+    raising (``Operator.stuck``), print its sentence and return the snapshot as it is. On
+    timeout the error names the objects still pending (is the operator running?).
     """
     api_client = api_client_of(cluster)
     last: list[Snapshot] = []
-    stubs: list[str] = []
+    stuck: list[str] = []
 
     def settled() -> Snapshot | None:
         last[:] = [take_snapshot(api_client, namespace)]
         waiting = pending(last[0])
         if not waiting:
             return last[0]
-        stubs[:] = _not_written(namespace, {w.split("/", 1)[0] for w in waiting})
-        return last[0] if stubs else None
+        stuck[:] = _stuck(namespace, {w.split("/", 1)[0] for w in waiting})
+        return last[0] if stuck else None
 
     try:
         snapshot = wait_for(settled, timeout, f"the objects of {namespace} to settle",
@@ -80,27 +81,17 @@ def wait_settled(cluster: Any, namespace: str, timeout: float = 30.0) -> Snapsho
     except TimeoutError as err:
         waiting = pending(last[0]) if last else []
         shown = ", ".join(waiting[:8]) + (" …" if len(waiting) > 8 else "")
-        failing = _learner_errors(namespace)
-        said = f" Your code keeps failing: {failing[0]}" if failing else ""
         raise TimeoutError(f"{err}; still pending: {shown}. Is the operator running "
-                           f"(operator.start())?{said}") from None
-    for sentence in stubs:
+                           "(operator.start())?") from None
+    for sentence in stuck:
         print(f"Not settled: {sentence}")
     return snapshot
 
 
-def _learner_failures(namespace: str) -> list[Any]:
+def _stuck(namespace: str, kinds: set[str]) -> list[str]:
+    """What the learner's code says that keeps objects of ``kinds`` from ever settling."""
     from mathctl.controllers.runner import running_operators
 
-    return [(key, exc) for op in running_operators()
-            for key, exc in op.learner_failures(namespace).items()]
+    return sorted({sentence for op in running_operators()
+                   for sentence in op.stuck(namespace, kinds)})
 
-
-def _not_written(namespace: str, kinds: set[str]) -> list[str]:
-    """One sentence per learner stub that keeps objects of ``kinds`` from settling."""
-    return sorted({exc.summary for key, exc in _learner_failures(namespace)
-                   if exc.not_written and key.kind in kinds})
-
-
-def _learner_errors(namespace: str) -> list[str]:
-    return sorted({exc.summary for _key, exc in _learner_failures(namespace)})

@@ -341,17 +341,20 @@ def test_a_restart_runs_what_the_file_holds_now(
 
 def test_a_learner_exception_is_logged_as_one_sentence_naming_the_line_once(
         kube: Kube, api_client: ApiClient, namespace: str, tmp_path: Path,
-        run: list[Operator]) -> None:
+        run: list[Operator], capsys: pytest.CaptureFixture[str]) -> None:
     op = start(run, api_client, namespace, controllers=learner_file(tmp_path, NO_STATUS_YET))
     kube.create("Number", "n", 4)
-    wait_for(lambda: op.stats.errors >= 2, 20, "the reconcile to fail and be retried")
+    sentence = ("reconcile_number raised KeyError: 'status' at my_controllers.py line 7 (old = "
+                "number[\"status\"][\"fizzBuzz\"]) — a new object has no status yet: read it "
+                "with obj.get('status') or {} instead of obj['status'].")
+    capsys.readouterr()
+    wait_settled(api_client, namespace, timeout=600)  # returns once it failed 3 times in a row
+    assert capsys.readouterr().out == f"Not settled: {sentence}\n"
+    assert op.stats.errors >= 3
     log = op.log_tail(50, timestamps=False)
     lines = [line for line in log.splitlines() if "KeyError" in line]
     assert len(lines) == 1, log
-    assert lines[0].endswith(
-        f"Number {namespace}/n: reconcile_number raised KeyError: 'status' at my_controllers.py "
-        "line 7 (old = number[\"status\"][\"fizzBuzz\"]) — a new object has no status yet: read "
-        "it with obj.get('status') or {} instead of obj['status'].")
+    assert lines[0].endswith(f"Number {namespace}/n: {sentence}")
     assert "Traceback" not in log
 
 
