@@ -406,6 +406,25 @@ def test_as_event_switch_runs_the_learners_function_and_notes_its_failures(
     assert calls == [("ADDED", "t"), ("ADDED", "t"), ("MODIFIED", "t")]
 
 
+def test_each_event_switch_process_starts_with_the_files_module_memory_empty(
+        tmp_path: Path, api_client: ApiClient) -> None:
+    path = learner_file(tmp_path, """
+        seen = []
+
+        def event_switch_tuple(api, event_type, obj):
+            seen.append(event_type)
+        """)
+    factory = as_event_switch(load_controllers(path).event_switch_tuple)  # type: ignore[arg-type]
+    tup = {"kind": "Tuple", "metadata": {"name": "t"}, "spec": {"numbers": []}}
+    first = factory(api_client, "ns")
+    first.handle({"type": "ADDED", "object": tup})
+    first.handle({"type": "MODIFIED", "object": tup})
+    second = factory(api_client, "ns")  # a restart: what the first remembered is gone
+    second.handle({"type": "MODIFIED", "object": tup})
+    assert first.fn.__globals__["seen"] == ["ADDED", "MODIFIED"]  # type: ignore[attr-defined]
+    assert second.fn.__globals__["seen"] == ["MODIFIED"]  # type: ignore[attr-defined]
+
+
 def test_learner_controllers_of_a_dict_checks_kinds_and_functions() -> None:
     with pytest.raises(ValueError, match="no controller for kind 'Numbers'"):
         LearnerControllers.of({"Numbers": good.reconcile_number})
