@@ -169,6 +169,9 @@ def test_a_conflict_made_in_before_write_is_counted_and_marks_the_outcome_stale(
     def someone_else_writes(write: Write) -> None:
         kube.set_spec("Number", "n", 10)  # between the learner's read and their write
 
+    # The learner's PUT carries the resourceVersion it read, now stale: 409 Conflict
+    # (kube: staging/src/k8s.io/apiserver/pkg/registry/generic/registry/store.go, Update →
+    # GuaranteedUpdate's resourceVersion precondition → errors.NewConflict).
     outcome = as_reconcile(good.reconcile_number, "Number")(
         api_client, namespace, "n", before_write=someone_else_writes)
     assert (outcome.conflicts, outcome.stale, outcome.writes) == (1, True, [])
@@ -397,6 +400,8 @@ def test_as_event_switch_runs_the_learners_function_and_notes_its_failures(
     assert controller.handle({"type": "ADDED", "object": tup}).note == \
         "event_switch_tuple(ADDED Tuple t)"
     assert kube.get("Number", "t-0") is not None
+    # a second create of the same name: 409 AlreadyExists (kube: store.go Create →
+    # storage.NewKeyExistsError → errors.NewAlreadyExists)
     again = controller.handle({"type": "ADDED", "object": tup})
     assert again.note == "event_switch_tuple(ADDED Tuple t) failed, event dropped: " \
                          "409 AlreadyExists" and not again.retry
