@@ -230,6 +230,15 @@ def save_definitions(path: Path, code: str) -> tuple[list[Definition],
     """Merge ``code``'s definitions into the file at ``path`` (created with its header);
     returns :func:`plan`'s answer. Nothing to save leaves the file as it is."""
     existing = path.read_text() if path.is_file() else ""
+    try:
+        ast.parse(existing)
+    except SyntaxError as exc:
+        from mathctl.controllers.learner import LearnerCodeError
+
+        raise LearnerCodeError(
+            f"{path.name} line {exc.lineno} is not valid Python ({exc.msg}), so this cell "
+            f"ran but was not saved: fix {path} by hand (or delete it and run the "
+            "%%my_controllers cells again).") from None
     saved, skipped = plan(existing, code)
     if not saved:
         return saved, skipped

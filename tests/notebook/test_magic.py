@@ -191,6 +191,18 @@ def test_a_cell_with_a_syntax_error_saves_nothing(ip: InteractiveShell) -> None:
     assert not Path("my_controllers.py").exists()
 
 
+def test_a_file_broken_by_hand_is_explained_and_left_alone(
+        ip: InteractiveShell, capsys: pytest.CaptureFixture[str]) -> None:
+    Path("my_controllers.py").write_text("def f(:\n")
+    result = ip.run_cell("%%my_controllers\nX = 1\n")
+    assert ip.user_ns["X"] == 1  # the cell ran
+    assert str(result.error_in_exec).startswith(
+        "my_controllers.py line 1 is not valid Python (invalid syntax), so this cell ran but "
+        "was not saved: fix ")
+    assert "Traceback" not in capsys.readouterr().out
+    assert Path("my_controllers.py").read_text() == "def f(:\n"
+
+
 def test_merge_keeps_what_the_learner_added_by_hand_and_stays_valid_python() -> None:
     by_hand = HEADER + "\nfrom __future__ import annotations\n\n# mine\nX = 1\n\n\n" \
                        "if __name__ == '__main__':\n    print(X)\n"
