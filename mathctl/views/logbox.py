@@ -6,12 +6,14 @@ fold. ``LogBox`` is an ``HTML`` widget instead: it keeps the last lines itself a
 a box that the browser anchors at its bottom (a ``column-reverse`` flex container starts
 scrolled to its end), so each redraw shows the newest line without any JavaScript. It takes
 lines the way an ``Output`` does (``append_stdout``), so an operator's ``LogBuffer`` feeds it.
+Lines are shortened to fit beside the objects: no milliseconds, no ``INFO`` (other levels stay).
 Redraws are throttled: a burst of lines costs one widget update per ``interval``.
 """
 
 from __future__ import annotations
 
 import html
+import re
 import threading
 import time
 from collections import deque
@@ -21,15 +23,23 @@ from typing import Any
 HEIGHT = "14em"
 _BOX = ('<div class="mathctl-log" style="display: flex; flex-direction: column-reverse; '
         'max-height: {height}; overflow-y: auto; border-left: 3px solid #ccc; '
-        'padding-left: 6px"><pre style="margin: 0; font-size: 11px; line-height: 1.3; '
-        'white-space: pre-wrap; overflow-wrap: anywhere">{lines}</pre></div>')
+        'padding-left: 6px"><pre style="flex: none; overflow: visible; margin: 0; '
+        'font-size: 11px; line-height: 1.3; white-space: pre-wrap; overflow-wrap: anywhere">'
+        '{lines}</pre></div>')
+# "12:15:22.689 INFO    Number …" → "12:15:22 Number …": the level only when it is not INFO.
+_LINE = re.compile(r"^(\d\d:\d\d:\d\d)\.\d{3} (?:INFO\s+)?")
 EMPTY = "(no log lines yet: the controller logs each reconcile that writes something)"
+
+
+def compact(line: str) -> str:
+    """A log line without milliseconds and without the level when it is INFO."""
+    return _LINE.sub(r"\1 ", line)
 
 
 def log_html(lines: Iterable[str], *, title: str = "controller log",
              height: str = HEIGHT) -> str:
     """The box's HTML: a title line, then ``lines`` oldest first, anchored at the newest."""
-    shown = list(lines)
+    shown = [compact(line) for line in lines]
     body = "\n".join(html.escape(line) for line in shown) if shown else html.escape(EMPTY)
     head = f'<b style="font-size: 11px">{html.escape(title)}</b>'
     return head + _BOX.format(height=height, lines=body)

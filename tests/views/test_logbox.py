@@ -7,9 +7,14 @@ from mathctl.views.logbox import EMPTY, LogBox, log_html
 
 
 def test_lines_are_escaped_oldest_first_in_a_box_the_browser_anchors_at_the_bottom() -> None:
-    html = log_html(["INFO    Number ws/n3: status (2 ms)", "WARNING <Tuple> & co"])
+    html = log_html(["12:15:22.689 INFO    Number ws/n3: status (2 ms)",
+                     "12:15:23.001 WARNING <Tuple> & co"])
     assert "flex-direction: column-reverse" in html and "overflow-y: auto" in html
-    assert ">INFO    Number ws/n3: status (2 ms)\nWARNING &lt;Tuple&gt; &amp; co</pre>" in html
+    # flex: none — JupyterLab gives <pre> overflow: auto, which would let it shrink and scroll
+    # itself (at its top) inside the anchored box.
+    assert '<pre style="flex: none; overflow: visible;' in html
+    assert (">12:15:22 Number ws/n3: status (2 ms)\n"
+            "12:15:23 WARNING &lt;Tuple&gt; &amp; co</pre>") in html
     assert EMPTY in log_html([])
 
 
