@@ -17,7 +17,7 @@ from mathctl.apiserver.app import ApiServer
 from mathctl.apiserver.crds import CrdController
 from mathctl.apiserver.gc import GarbageCollector
 from mathctl.apiserver.handlers import SYSTEM_NAMESPACES, Handlers, Options
-from mathctl.apiserver.lifecycle import TOKEN_FILE
+from mathctl.apiserver.lifecycle import TOKEN_FILE, make_private_dir
 from mathctl.apiserver.namespaces import NamespaceController
 from mathctl.apiserver.rbac import bootstrap_objects
 from mathctl.apiserver.registry import Registry, builtin_resources
@@ -56,7 +56,7 @@ class Server:
 
 def build(data_dir: Path, *, watch_history: int = 10_000, fsync: bool = False) -> Server:
     """Open (or create) the data dir and wire the parts; call from inside the event loop."""
-    data_dir.mkdir(parents=True, exist_ok=True)
+    make_private_dir(data_dir)
     token = read_or_create_token(data_dir)
     store = Store(data_dir / DB_FILE, fsync=fsync)
     registry = Registry(builtin_resources())

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import sqlite3
 import threading
@@ -191,6 +192,9 @@ class Store:
 
     def __init__(self, path: Path | str, *, fsync: bool = False) -> None:
         synchronous = "FULL" if fsync else "NORMAL"
+        # Private before SQLite opens it: its -wal and -shm files take the database's mode.
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+        os.chmod(path, 0o600)
         self._db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute(f"PRAGMA synchronous={synchronous}")
