@@ -16,9 +16,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hmac
 import json
 import logging
+import socket
+import struct
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -31,7 +35,7 @@ from mathctl.apiserver.handlers import Handlers, Options, Result
 from mathctl.apiserver.registry import META_FIELDS, Registry, Resource
 from mathctl.apiserver.store import Entry, Store, encode
 from mathctl.apiserver.tokens import TokenIssuer, bearer_token
-from mathctl.apiserver.watch import Watcher, WatchHub
+from mathctl.apiserver.watch import Watcher, WatchHub, next_bookmark_time
 
 log = logging.getLogger(__name__)
 audit = logging.getLogger(rbac.AUDIT_LOGGER)
@@ -42,7 +46,6 @@ TABLE_KIND = "as=Table"
 # Default watch length when the client gives no timeoutSeconds (kube-apiserver picks a random
 # time between --min-request-timeout=1800s and twice that).
 DEFAULT_WATCH_SECONDS = 1800.0
-BOOKMARK_EVERY = 60.0
 
 
 class ApiServer:
@@ -344,6 +347,9 @@ class ApiServer:
     async def _watch(self, request: web.BaseRequest, resource: Resource,
                      namespace: str | None, name: str | None) -> web.StreamResponse:
         query = request.query
+        # The request's deadline counts from its start (kube: the request context's).
+        deadline = asyncio.get_running_loop().time() + (
+            _float_param(query, "timeoutSeconds") or DEFAULT_WATCH_SECONDS)
         matcher = self._matcher(request, resource)
         if name is not None:
             inner = matcher
@@ -396,15 +402,17 @@ class ApiServer:
             entries = self.store.list(resource.storage, namespace)
             initial = [b'{"type":"ADDED","object":' + render(e) + b"}\n"
                        for e in entries if matcher is None or matcher(e.obj)]
-        timeout = _float_param(query, "timeoutSeconds") or DEFAULT_WATCH_SECONDS
         bookmarks = query.get("allowWatchBookmarks") in ("1", "true", "True")
         response = web.StreamResponse(status=200, headers={"Content-Type": JSON})
         response.enable_chunked_encoding()
+        transport = request.transport
+        if transport is not None:
+            watcher.on_stall = functools.partial(_reset, transport)
         try:
             await response.prepare(request)
             if initial:
                 await response.write(b"".join(initial))
-            await self._pump(response, watcher, resource, timeout, bookmarks, table)
+            await self._pump(response, watcher, resource, deadline, bookmarks, table)
         except (ConnectionResetError, asyncio.CancelledError):
             pass
         finally:
@@ -414,12 +422,10 @@ class ApiServer:
         return response
 
     async def _pump(self, response: web.StreamResponse, watcher: Watcher, resource: Resource,
-                    timeout: float, bookmarks: bool, table: bool) -> None:
+                    deadline: float, bookmarks: bool, table: bool) -> None:
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        # cache_watcher.go nextBookmarkTime: every minute, and 2 s before the deadline.
-        next_bookmark = min(loop.time() + BOOKMARK_EVERY, deadline - 2) if bookmarks else None
-        while True:
+        next_bookmark = next_bookmark_time(loop.time(), deadline) if bookmarks else None
+        while not watcher.closed:
             if loop.time() >= deadline:
                 return
             wake = deadline if next_bookmark is None else min(deadline, next_bookmark)
@@ -427,11 +433,11 @@ class ApiServer:
             if events is None:
                 if next_bookmark is not None and loop.time() >= next_bookmark:
                     await response.write(self._bookmark(resource, table))
-                    next_bookmark = min(loop.time() + BOOKMARK_EVERY, deadline - 2)
-                    if next_bookmark <= loop.time():
-                        next_bookmark = None
+                    next_bookmark = next_bookmark_time(loop.time(), deadline)
                 continue
+            watcher.writing_since = time.monotonic()
             await response.write(events)
+            watcher.writing_since = None
 
     def _bookmark(self, resource: Resource, table: bool) -> bytes:
         meta = {"resourceVersion": str(self.store.rv)}
@@ -444,6 +450,17 @@ class ApiServer:
 
 
 # -- request helpers ----------------------------------------------------------------------
+
+def _reset(transport: asyncio.BaseTransport) -> None:
+    """Drop a connection whose client stopped reading (a watcher closed for falling behind):
+    the end of its stream could never reach it, so reset it and free what the kernel buffers
+    for it (SO_LINGER 0) rather than leave the data queued behind a FIN."""
+    sock = transport.get_extra_info("socket")
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    transport.abort()  # type: ignore[attr-defined]
+
 
 def _json(obj: Any, status: int = 200) -> web.Response:
     return web.Response(body=encode(obj), status=status, content_type=JSON)

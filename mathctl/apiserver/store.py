@@ -113,6 +113,11 @@ class Entry:
             self._obj = self.copy()
         return self._obj
 
+    def release(self) -> None:
+        """Forget the decoded object (a superseded version kept only for watch history holds
+        just its bytes; ``obj`` decodes again if asked)."""
+        self._obj = None
+
     def copy(self) -> dict[str, Any]:
         """A private, mutable copy of the object (decoding JSON is cheaper than deepcopy)."""
         if self.exact:
@@ -277,6 +282,8 @@ class Store:
         entry = bucket[name] = Entry(raw, rv, obj, exact=exact)
         self._announce(Change("MODIFIED" if prev else "ADDED", storage, namespace, name,
                               entry, prev, rv))
+        if prev is not None:
+            prev.release()
         return entry
 
     def delete(self, storage: str, namespace: str, name: str) -> Entry | None:
