@@ -28,7 +28,7 @@ from typing import Any
 
 from aiohttp import web
 
-from mathctl.apiserver import discovery, errors, openapi, rbac
+from mathctl.apiserver import discovery, errors, escalation, openapi, rbac
 from mathctl.apiserver.conversion import view_raw
 from mathctl.apiserver.crds import CLEANUP_FINALIZER, CRD_STORAGE, validation_causes
 from mathctl.apiserver.handlers import Handlers, Options, Result
@@ -64,6 +64,7 @@ class ApiServer:
         self.tokens: TokenIssuer | None = None
         handlers.validators[CRD_STORAGE] = validation_causes
         handlers.delete_finalizers[CRD_STORAGE] = CLEANUP_FINALIZER
+        handlers.admission.append(escalation.Guard(store))
 
     async def __call__(self, request: web.BaseRequest) -> web.StreamResponse:
         try:
@@ -83,8 +84,12 @@ class ApiServer:
         if path in PUBLIC:
             return self._public(path)
         auth = request.headers.get("Authorization", "").encode()
+        user = None   # the admin token: system:masters
         if not hmac.compare_digest(auth, self._token):
-            self._authorize(request, self._authenticate(auth))
+            user = self._authenticate(auth)
+            self._authorize(request, user)
+        # Whose writes of RBAC objects escalation.Guard checks (one connection, many requests).
+        escalation.REQUEST_USER.set(user)
         parts = [p for p in path.split("/") if p]
         if not parts:
             return _json({"paths": ["/api", "/api/v1", "/apis", "/healthz", "/livez",
