@@ -28,7 +28,7 @@ from typing import Any
 
 from aiohttp import web
 
-from mathctl.apiserver import discovery, errors, escalation, openapi, rbac
+from mathctl.apiserver import discovery, errors, escalation, openapi, paging, rbac
 from mathctl.apiserver.conversion import view_raw
 from mathctl.apiserver.crds import CLEANUP_FINALIZER, CRD_STORAGE, validation_causes
 from mathctl.apiserver.handlers import Handlers, Options, Result
@@ -314,20 +314,11 @@ class ApiServer:
 
     def _list(self, request: web.BaseRequest, resource: Resource,
               namespace: str | None) -> web.StreamResponse:
-        entries, _ = self._selected(request, resource, namespace)
-        rv = str(self.store.rv)
-        list_meta: dict[str, Any] = {"resourceVersion": rv}
         query = request.query
-        start = query.get("continue", "")
-        if start:
-            key = _decode_continue(start)
-            entries = [e for e in entries if _entry_key(e) > key]
-        limit = _int_param(query, "limit")
-        if limit and limit > 0 and len(entries) > limit:
-            remaining = len(entries) - limit
-            entries = entries[:limit]
-            list_meta["continue"] = _encode_continue(_entry_key(entries[-1]), rv)
-            list_meta["remainingItemCount"] = remaining
+        page = paging.list_page(self.store, self.hub, resource.storage, namespace,
+                                self._matcher(request, resource), _int_param(query, "limit"),
+                                query.get("continue", ""))
+        entries, list_meta = page.entries, page.meta
         if _wants_table(request):
             from mathctl.apiserver.conversion import view
 
@@ -572,26 +563,3 @@ def _int_param(query: Any, key: str) -> int | None:
 def _float_param(query: Any, key: str) -> float | None:
     value = _int_param(query, key)
     return float(value) if value is not None else None
-
-
-def _entry_key(entry: Entry) -> str:
-    md = entry.obj["metadata"]
-    return f"{md.get('namespace', '')}/{md['name']}"
-
-
-def _encode_continue(key: str, rv: str) -> str:
-    import base64
-
-    token = json.dumps({"v": "meta.k8s.io/v1", "rv": int(rv), "start": key + "\x00"})
-    return base64.urlsafe_b64encode(token.encode()).decode().rstrip("=")
-
-
-def _decode_continue(token: str) -> str:
-    import base64
-
-    try:
-        data = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
-        return str(data["start"]).rstrip("\x00")
-    except (ValueError, KeyError, TypeError):
-        raise errors.bad_request("continue key is not valid: illegal base64 data") from None
-
