@@ -17,7 +17,7 @@ import pytest
 from mathctl.apiserver import errors, escalation, rbac
 from mathctl.apiserver.rbac import Policy, bootstrap_objects, service_account_user
 
-from .kube import Http, status_of
+from .kube import Http, service_account_http, status_of
 
 RBAC = "rbac.authorization.k8s.io"
 SA = service_account_user("ops", "binder")
@@ -154,18 +154,6 @@ def test_system_masters_may_grant_anything() -> None:
 # --- over HTTP: issue 12's attack on the embedded server ------------------------------------------
 
 
-def _sa_http(embedded: Any, http: Http, namespace: str, name: str) -> Http:
-    created = http.post(f"/api/v1/namespaces/{namespace}/serviceaccounts",
-                        {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": name}})
-    assert created.status_code == 201, created.text
-    answer = http.post(f"/api/v1/namespaces/{namespace}/serviceaccounts/{name}/token",
-                       {"apiVersion": "authentication.k8s.io/v1", "kind": "TokenRequest",
-                        "spec": {}})
-    assert answer.status_code == 201, answer.text
-    return Http(embedded.server, answer.json()["status"]["token"],
-                embedded.api_client.configuration.ssl_ca_cert)
-
-
 def _grant(http: Http, namespace: str, name: str, *rules: dict[str, Any]) -> None:
     """A Role ``name`` with ``rules``, bound to the ServiceAccount ``binder``."""
     base = f"/apis/{RBAC}/v1/namespaces/{namespace}"
@@ -180,7 +168,7 @@ def _grant(http: Http, namespace: str, name: str, *rules: dict[str, Any]) -> Non
 
 def test_a_service_account_cannot_bind_itself_to_cluster_admin(
         embedded: Any, http: Http, namespace: str) -> None:
-    sa = _sa_http(embedded, http, namespace, "binder")
+    sa = service_account_http(embedded, http, namespace, "binder")
     _grant(http, namespace, "binder", rule([RBAC], ["rolebindings"], ["create", "get", "list"]))
     base = f"/apis/{RBAC}/v1/namespaces/{namespace}"
     attack = {"apiVersion": f"{RBAC}/v1", "kind": "RoleBinding", "metadata": {"name": "x"},
@@ -206,7 +194,7 @@ def test_a_service_account_cannot_bind_itself_to_cluster_admin(
 
 def test_a_service_account_may_write_roles_it_holds_or_may_escalate(
         embedded: Any, http: Http, namespace: str) -> None:
-    sa = _sa_http(embedded, http, namespace, "binder")
+    sa = service_account_http(embedded, http, namespace, "binder")
     _grant(http, namespace, "binder", rule([RBAC], ["roles"], ["create", "get"]))
     base = f"/apis/{RBAC}/v1/namespaces/{namespace}/roles"
 
