@@ -407,7 +407,9 @@ class ApiServer:
         try:
             await response.prepare(request)
             if initial:
+                watcher.writing_since = time.monotonic()
                 await response.write(b"".join(initial))
+                watcher.writing_since = None
             await self._pump(response, watcher, resource, deadline, bookmarks, table)
         except (ConnectionResetError, asyncio.CancelledError):
             pass

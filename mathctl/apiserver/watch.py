@@ -280,10 +280,10 @@ class WatchHub:
         if not spaces:
             return
         frames: dict[Hashable, bytes] = {}
-        for watcher in list(spaces.get(None, ())):
+        for watcher in spaces.get(None, ()):
             watcher.offer(change, frames)
         if change.namespace:
-            for watcher in list(spaces.get(change.namespace, ())):
+            for watcher in spaces.get(change.namespace, ()):
                 watcher.offer(change, frames)
 
     def _trim(self) -> None:
