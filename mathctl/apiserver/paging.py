@@ -129,8 +129,21 @@ def list_page(store: Store, hub: WatchHub, storage: str, namespace: str | None,
         meta["continue"] = encode_continue(last, rv)
         if matches is None:
             # etcd3 store: only an unfiltered list knows how many follow.
-            meta["remainingItemCount"] = 1 + sum(1 for _ in stream)
+            meta["remainingItemCount"] = _count_after(
+                last, keys, undone, lambda key: store.by_key(storage, namespace, key))
     return Page(entries, meta)
+
+
+def _count_after(last: str, keys: list[str], undone: dict[str, Entry | None],
+                 current: Callable[[str], Entry | None]) -> int:
+    """How many keys after ``last`` existed at the list's rv: the current ones, less those
+    created since, plus those deleted since (a count, not a scan: ``undone`` is small)."""
+    count = len(keys) - bisect.bisect_right(keys, last)
+    for key, then in undone.items():
+        if key > last:
+            now = current(key) is not None
+            count += (then is not None and not now) - (then is None and now)
+    return count
 
 
 def _at_rv(keys: Iterator[str], undone: dict[str, Entry | None],

@@ -75,6 +75,10 @@ def test_every_page_shows_the_collection_at_the_first_page_s_version(store: Stor
     assert _names(rest) == ["c", "d", "e"]
     assert rest.entries[0].obj["data"] == {"v": "1"}
     assert rest.meta["resourceVersion"] == listed_at
+    # remainingItemCount counts the collection at that version too: d (deleted since) and
+    # e follow c; cc (created since) does not.
+    one = paging.list_page(store, hub, "configmaps", "default", None, 1, first.meta["continue"])
+    assert _names(one) == ["c"] and one.meta["remainingItemCount"] == 2
 
 
 def test_a_token_older_than_the_window_is_410_with_an_inconsistent_token(store: Store) -> None:
