@@ -10,6 +10,7 @@ friends are aliases for these verbs.
     python3 dev.py demo     # the workshop's story, headless, in a terminal
     python3 dev.py bench    # the benchmarks in bench/, printed as tables
     python3 dev.py lint     # ruff + import-linter only
+    python3 dev.py browser  # stage 30 in JupyterLab in headless Chromium (needs `chromium`)
 """
 
 from __future__ import annotations
@@ -111,6 +112,17 @@ def lab(extra: list[str]) -> int:
     )
 
 
+def browser(extra: list[str]) -> int:
+    """tests/browser: a private cluster and JupyterLab, driven by Playwright in the system's
+    Chromium (skipped, saying why, when there is none); screenshots kept in a temp dir."""
+    shots = tempfile.mkdtemp(prefix="mathctl-browser-")
+    env = _env(MATHCTL_BROWSER_SHOTS=shots)
+    rc = run(PY, "-m", "pytest", "tests/browser", "-v", "-s", "-p", "no:cacheprovider", *extra,
+             env=env)
+    print(f"Screenshots: {shots}")
+    return rc
+
+
 def main(argv: list[str]) -> int:
     verb, extra = (argv[0], argv[1:]) if argv else ("help", [])
     if verb in {"help", "-h", "--help"}:
@@ -123,6 +135,8 @@ def main(argv: list[str]) -> int:
         return test(extra)
     if verb == "lab":
         return lab(extra)
+    if verb == "browser":
+        return browser(extra)
     if verb == "demo":
         return run(PY, "-m", "mathctl", "demo", *extra, env=_env())
     if verb == "bench":

@@ -35,7 +35,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=0, help="TCP port on 127.0.0.1 (0: any)")
     parser.add_argument("--data-dir", type=Path, required=True, help="where objects are kept")
     parser.add_argument("--watch-history", type=int, default=10_000,
-                        help="events kept for watches that resume from a resourceVersion")
+                        help="events kept per resource for watches that resume from a "
+                             "resourceVersion")
+    parser.add_argument("--watch-history-bytes", type=int, default=64 << 20,
+                        help="encoded bytes of events kept for resuming watches, all resources "
+                             "together (default 64 MiB)")
     parser.add_argument("--fsync", action="store_true",
                         help="fsync every commit (synchronous=FULL): survives power loss too")
     parser.add_argument("--exit-with-parent", type=int, default=None, metavar="FD",
@@ -102,7 +106,8 @@ async def serve(args: argparse.Namespace) -> int:
             return EXIT_PORT_IN_USE
         raise
     port = sock.getsockname()[1]
-    server = build(args.data_dir, watch_history=args.watch_history, fsync=args.fsync)
+    server = build(args.data_dir, watch_history=args.watch_history,
+                   watch_history_bytes=args.watch_history_bytes, fsync=args.fsync)
     server.api.address = f"127.0.0.1:{port}"
     _, cert_path, key_path = certs.ensure(args.data_dir)
     tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)

@@ -16,22 +16,26 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hmac
 import json
 import logging
+import socket
+import struct
+import time
 from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import web
 
-from mathctl.apiserver import discovery, errors, openapi, rbac
+from mathctl.apiserver import discovery, errors, escalation, openapi, paging, rbac
 from mathctl.apiserver.conversion import view_raw
 from mathctl.apiserver.crds import CLEANUP_FINALIZER, CRD_STORAGE, validation_causes
 from mathctl.apiserver.handlers import Handlers, Options, Result
 from mathctl.apiserver.registry import META_FIELDS, Registry, Resource
 from mathctl.apiserver.store import Entry, Store, encode
 from mathctl.apiserver.tokens import TokenIssuer, bearer_token
-from mathctl.apiserver.watch import Watcher, WatchHub
+from mathctl.apiserver.watch import Watcher, WatchHub, next_bookmark_time
 
 log = logging.getLogger(__name__)
 audit = logging.getLogger(rbac.AUDIT_LOGGER)
@@ -42,7 +46,6 @@ TABLE_KIND = "as=Table"
 # Default watch length when the client gives no timeoutSeconds (kube-apiserver picks a random
 # time between --min-request-timeout=1800s and twice that).
 DEFAULT_WATCH_SECONDS = 1800.0
-BOOKMARK_EVERY = 60.0
 
 
 class ApiServer:
@@ -61,6 +64,7 @@ class ApiServer:
         self.tokens: TokenIssuer | None = None
         handlers.validators[CRD_STORAGE] = validation_causes
         handlers.delete_finalizers[CRD_STORAGE] = CLEANUP_FINALIZER
+        handlers.admission.append(escalation.Guard(store))
 
     async def __call__(self, request: web.BaseRequest) -> web.StreamResponse:
         try:
@@ -80,8 +84,12 @@ class ApiServer:
         if path in PUBLIC:
             return self._public(path)
         auth = request.headers.get("Authorization", "").encode()
+        user = None   # the admin token: system:masters
         if not hmac.compare_digest(auth, self._token):
-            self._authorize(request, self._authenticate(auth))
+            user = self._authenticate(auth)
+            self._authorize(request, user)
+        # Whose writes of RBAC objects escalation.Guard checks (one connection, many requests).
+        escalation.REQUEST_USER.set(user)
         parts = [p for p in path.split("/") if p]
         if not parts:
             return _json({"paths": ["/api", "/api/v1", "/apis", "/healthz", "/livez",
@@ -306,20 +314,11 @@ class ApiServer:
 
     def _list(self, request: web.BaseRequest, resource: Resource,
               namespace: str | None) -> web.StreamResponse:
-        entries, _ = self._selected(request, resource, namespace)
-        rv = str(self.store.rv)
-        list_meta: dict[str, Any] = {"resourceVersion": rv}
         query = request.query
-        start = query.get("continue", "")
-        if start:
-            key = _decode_continue(start)
-            entries = [e for e in entries if _entry_key(e) > key]
-        limit = _int_param(query, "limit")
-        if limit and limit > 0 and len(entries) > limit:
-            remaining = len(entries) - limit
-            entries = entries[:limit]
-            list_meta["continue"] = _encode_continue(_entry_key(entries[-1]), rv)
-            list_meta["remainingItemCount"] = remaining
+        page = paging.list_page(self.store, self.hub, resource.storage, namespace,
+                                self._matcher(request, resource), _int_param(query, "limit"),
+                                query.get("continue", ""))
+        entries, list_meta = page.entries, page.meta
         if _wants_table(request):
             from mathctl.apiserver.conversion import view
 
@@ -344,6 +343,9 @@ class ApiServer:
     async def _watch(self, request: web.BaseRequest, resource: Resource,
                      namespace: str | None, name: str | None) -> web.StreamResponse:
         query = request.query
+        # The request's deadline counts from its start (kube: the request context's).
+        deadline = asyncio.get_running_loop().time() + (
+            _float_param(query, "timeoutSeconds") or DEFAULT_WATCH_SECONDS)
         matcher = self._matcher(request, resource)
         if name is not None:
             inner = matcher
@@ -396,15 +398,19 @@ class ApiServer:
             entries = self.store.list(resource.storage, namespace)
             initial = [b'{"type":"ADDED","object":' + render(e) + b"}\n"
                        for e in entries if matcher is None or matcher(e.obj)]
-        timeout = _float_param(query, "timeoutSeconds") or DEFAULT_WATCH_SECONDS
         bookmarks = query.get("allowWatchBookmarks") in ("1", "true", "True")
         response = web.StreamResponse(status=200, headers={"Content-Type": JSON})
         response.enable_chunked_encoding()
+        transport = request.transport
+        if transport is not None:
+            watcher.on_stall = functools.partial(_reset, transport)
         try:
             await response.prepare(request)
             if initial:
+                watcher.writing_since = time.monotonic()
                 await response.write(b"".join(initial))
-            await self._pump(response, watcher, resource, timeout, bookmarks, table)
+                watcher.writing_since = None
+            await self._pump(response, watcher, resource, deadline, bookmarks, table)
         except (ConnectionResetError, asyncio.CancelledError):
             pass
         finally:
@@ -414,12 +420,10 @@ class ApiServer:
         return response
 
     async def _pump(self, response: web.StreamResponse, watcher: Watcher, resource: Resource,
-                    timeout: float, bookmarks: bool, table: bool) -> None:
+                    deadline: float, bookmarks: bool, table: bool) -> None:
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        # cache_watcher.go nextBookmarkTime: every minute, and 2 s before the deadline.
-        next_bookmark = min(loop.time() + BOOKMARK_EVERY, deadline - 2) if bookmarks else None
-        while True:
+        next_bookmark = next_bookmark_time(loop.time(), deadline) if bookmarks else None
+        while not watcher.closed:
             if loop.time() >= deadline:
                 return
             wake = deadline if next_bookmark is None else min(deadline, next_bookmark)
@@ -427,11 +431,11 @@ class ApiServer:
             if events is None:
                 if next_bookmark is not None and loop.time() >= next_bookmark:
                     await response.write(self._bookmark(resource, table))
-                    next_bookmark = min(loop.time() + BOOKMARK_EVERY, deadline - 2)
-                    if next_bookmark <= loop.time():
-                        next_bookmark = None
+                    next_bookmark = next_bookmark_time(loop.time(), deadline)
                 continue
+            watcher.writing_since = time.monotonic()
             await response.write(events)
+            watcher.writing_since = None
 
     def _bookmark(self, resource: Resource, table: bool) -> bytes:
         meta = {"resourceVersion": str(self.store.rv)}
@@ -444,6 +448,17 @@ class ApiServer:
 
 
 # -- request helpers ----------------------------------------------------------------------
+
+def _reset(transport: asyncio.BaseTransport) -> None:
+    """Drop a connection whose client stopped reading (a watcher closed for falling behind):
+    the end of its stream could never reach it, so reset it and free what the kernel buffers
+    for it (SO_LINGER 0) rather than leave the data queued behind a FIN."""
+    sock = transport.get_extra_info("socket")
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    transport.abort()  # type: ignore[attr-defined]
+
 
 def _json(obj: Any, status: int = 200) -> web.Response:
     return web.Response(body=encode(obj), status=status, content_type=JSON)
@@ -550,26 +565,3 @@ def _int_param(query: Any, key: str) -> int | None:
 def _float_param(query: Any, key: str) -> float | None:
     value = _int_param(query, key)
     return float(value) if value is not None else None
-
-
-def _entry_key(entry: Entry) -> str:
-    md = entry.obj["metadata"]
-    return f"{md.get('namespace', '')}/{md['name']}"
-
-
-def _encode_continue(key: str, rv: str) -> str:
-    import base64
-
-    token = json.dumps({"v": "meta.k8s.io/v1", "rv": int(rv), "start": key + "\x00"})
-    return base64.urlsafe_b64encode(token.encode()).decode().rstrip("=")
-
-
-def _decode_continue(token: str) -> str:
-    import base64
-
-    try:
-        data = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
-        return str(data["start"]).rstrip("\x00")
-    except (ValueError, KeyError, TypeError):
-        raise errors.bad_request("continue key is not valid: illegal base64 data") from None
-

@@ -161,6 +161,10 @@ class Handlers:
         self.validators: dict[str, Callable[[dict[str, Any]], list[dict[str, str]]]] = {}
         # storage key -> a finalizer a delete adds (CRDs: customresourcecleanup)
         self.delete_finalizers: dict[str, str] = {}
+        # Checks of a write (new object, old or None) before it is stored; raise to refuse
+        # (escalation.Guard: RBAC escalation prevention).
+        self.admission: list[Callable[[Resource, dict[str, Any], dict[str, Any] | None],
+                                      None]] = []
 
     # -- helpers -------------------------------------------------------------------------
 
@@ -336,6 +340,8 @@ class Handlers:
             md.setdefault("labels", {})[NAME_LABEL] = name
         warnings = self._schema_checks(resource, obj, options)
         self._validate(resource, obj)
+        for admit in self.admission:
+            admit(resource, obj, None)
         stored = self._put(resource, obj, options)
         return self._response(resource, stored, 201, warnings)
 
@@ -466,6 +472,8 @@ class Handlers:
                 md.pop("generation", None)
         new["metadata"]["resourceVersion"] = old_md["resourceVersion"]
         self._validate(resource, new)
+        for admit in self.admission:
+            admit(resource, new, old)
         if new == old:
             # A write that changes nothing is not written: same resourceVersion, no event.
             return self._response(resource, current, 200, warnings)

@@ -7,6 +7,10 @@ State lives in ``$MATHCTL_HOME`` (default ``~/.mathctl``)::
     kubeconfig        context ``mathctl`` (0600)     server.json  pid, port and url
     server.log        the server's stderr
 
+The data dir is private to its owner: 0700, every file in it 0600 (the database and its WAL
+hold Secrets in clear), fixed on every start in case an older mathctl or a copy left it
+readable (:func:`make_private_dir`).
+
 The default port is a fixed 6445 (kube-apiserver's 6443 plus two, so it never collides with a
 minikube or kind on the same laptop): a fixed port keeps the kubeconfig valid across
 ``down``/``up``, so a notebook kernel that loaded it keeps working after a restart. If that port
@@ -56,6 +60,21 @@ def home() -> Path:
 
 
 TOKEN_FILE = "token"
+PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
+
+
+def make_private_dir(path: Path) -> None:
+    """Create ``path`` 0700 (and its parents), and make it and every file in it private.
+
+    Run on every start, so a data dir made readable by an older version is fixed when reused;
+    SQLite then creates ``-wal``/``-shm`` with the database file's mode (0600).
+    """
+    path.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
+    os.chmod(path, PRIVATE_DIR_MODE)
+    for child in path.iterdir():
+        if child.is_file() and not child.is_symlink():
+            os.chmod(child, PRIVATE_FILE_MODE)
 
 
 def server_url(port: int) -> str:
@@ -138,8 +157,12 @@ def spawn(data_dir: Path, port: int, *, log_path: Path | None = None, detach: bo
     keeps that end, so its server dies with it); ``mathctl up`` passes none, as its server must
     outlive the shell that started it.
     """
-    data_dir.mkdir(parents=True, exist_ok=True)
-    log = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115
+    make_private_dir(data_dir)
+    # The log may quote objects (errors name them): private like the data dir.
+    log = os.fdopen(os.open(log_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT,
+                            PRIVATE_FILE_MODE), "ab") if log_path else subprocess.DEVNULL
+    if log_path:
+        os.chmod(log_path, PRIVATE_FILE_MODE)
     # The server verifies no one's certificate, but importing aiohttp builds client SSL
     # contexts that load the system's CA bundle (~0.1 s); point them at nothing.
     env = {**os.environ, "SSL_CERT_FILE": os.devnull, "SSL_CERT_DIR": os.devnull}

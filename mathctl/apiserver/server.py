@@ -17,13 +17,13 @@ from mathctl.apiserver.app import ApiServer
 from mathctl.apiserver.crds import CrdController
 from mathctl.apiserver.gc import GarbageCollector
 from mathctl.apiserver.handlers import SYSTEM_NAMESPACES, Handlers, Options
-from mathctl.apiserver.lifecycle import TOKEN_FILE
+from mathctl.apiserver.lifecycle import TOKEN_FILE, make_private_dir
 from mathctl.apiserver.namespaces import NamespaceController
 from mathctl.apiserver.rbac import bootstrap_objects
 from mathctl.apiserver.registry import Registry, builtin_resources
 from mathctl.apiserver.store import Store, encode
 from mathctl.apiserver.tokens import KEY_FILE, TokenIssuer
-from mathctl.apiserver.watch import WatchHub
+from mathctl.apiserver.watch import HISTORY_BYTES, WatchHub
 
 DB_FILE = "objects.db"
 
@@ -54,13 +54,14 @@ class Server:
         self.store.close()
 
 
-def build(data_dir: Path, *, watch_history: int = 10_000, fsync: bool = False) -> Server:
+def build(data_dir: Path, *, watch_history: int = 10_000,
+          watch_history_bytes: int = HISTORY_BYTES, fsync: bool = False) -> Server:
     """Open (or create) the data dir and wire the parts; call from inside the event loop."""
-    data_dir.mkdir(parents=True, exist_ok=True)
+    make_private_dir(data_dir)
     token = read_or_create_token(data_dir)
     store = Store(data_dir / DB_FILE, fsync=fsync)
     registry = Registry(builtin_resources())
-    hub = WatchHub(store, watch_history)
+    hub = WatchHub(store, watch_history, watch_history_bytes)
     handlers = Handlers(store, registry)
     api = ApiServer(store, registry, hub, handlers, token)
     crds = CrdController(store, registry, handlers)
@@ -78,6 +79,7 @@ def build(data_dir: Path, *, watch_history: int = 10_000, fsync: bool = False) -
         assert rbac_resource is not None
         if store.get(rbac_resource.storage, "", obj["metadata"]["name"]) is None:
             handlers.create(rbac_resource, "", encode(obj), Options())
+    hub.restart_windows()   # watch windows start after the bootstrap, as the cacher's list
     server = Server(api, store)
     loop = asyncio.get_running_loop()
     for controller in (crds, collector, namespace_controller):

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import sqlite3
 import threading
@@ -112,6 +113,11 @@ class Entry:
             self._obj = self.copy()
         return self._obj
 
+    def release(self) -> None:
+        """Forget the decoded object (a superseded version kept only for watch history holds
+        just its bytes; ``obj`` decodes again if asked)."""
+        self._obj = None
+
     def copy(self) -> dict[str, Any]:
         """A private, mutable copy of the object (decoding JSON is cheaper than deepcopy)."""
         if self.exact:
@@ -191,6 +197,9 @@ class Store:
 
     def __init__(self, path: Path | str, *, fsync: bool = False) -> None:
         synchronous = "FULL" if fsync else "NORMAL"
+        # Private before SQLite opens it: its -wal and -shm files take the database's mode.
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+        os.chmod(path, 0o600)
         self._db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute(f"PRAGMA synchronous={synchronous}")
@@ -199,6 +208,9 @@ class Store:
         self._db.executescript(_SCHEMA)
         self.checkpointer = Checkpointer(str(path), synchronous)
         self._objects: dict[str, dict[str, dict[str, Entry]]] = {}
+        # (storage, namespace or None for all) -> keys in etcd's order, built when asked for
+        # and dropped when an object is added or removed there (see sorted_keys).
+        self._sorted: dict[tuple[str, str | None], list[str]] = {}
         self.listeners: list[Listener] = []
         # The counter is the newest object's rv, or the newest delete's (kept in meta).
         row = self._db.execute("SELECT value FROM meta WHERE key='rv'").fetchone()
@@ -238,6 +250,38 @@ class Store:
             return [bucket[n] for n in sorted(bucket)] if bucket else []
         return [spaces[ns][n] for ns in sorted(spaces) for n in sorted(spaces[ns])]
 
+    def sorted_keys(self, storage: str, namespace: str | None) -> list[str]:
+        """The keys of a list in etcd's key order, as paging needs them (do not modify).
+
+        A key is what follows the list's prefix in etcd (``/registry/<resource>/[<ns>/]``):
+        ``<name>`` within one namespace or for cluster-scoped objects, ``<ns>/<name>`` across
+        namespaces — so ``a-b/x`` sorts before ``a/x``, as byte order has it. Kept until an
+        object is added to or removed from the storage, so paging a large collection sorts it
+        once, not once per page.
+        """
+        cached = self._sorted.get((storage, namespace))
+        if cached is not None:
+            return cached
+        spaces = self._objects.get(storage) or {}
+        if namespace is not None:
+            keys = sorted(spaces.get(namespace) or ())
+        elif set(spaces) <= {""}:
+            keys = sorted(spaces.get("") or ())
+        else:
+            keys = sorted(f"{ns}/{name}" for ns, bucket in spaces.items() for name in bucket)
+        self._sorted[(storage, namespace)] = keys
+        return keys
+
+    def by_key(self, storage: str, namespace: str | None, key: str) -> Entry | None:
+        """The object under a key of :meth:`sorted_keys`."""
+        if namespace is None and "/" in key:
+            namespace, _, key = key.partition("/")
+        return self.get(storage, namespace or "", key)
+
+    def _resorted(self, storage: str, namespace: str) -> None:
+        self._sorted.pop((storage, namespace), None)
+        self._sorted.pop((storage, None), None)
+
     def items(self) -> Iterator[tuple[tuple[str, str, str], Entry]]:
         """Every object with its (storage, namespace, name) key."""
         for storage, spaces in list(self._objects.items()):
@@ -271,8 +315,12 @@ class Store:
         bucket = self._bucket(storage, namespace)
         prev = bucket.get(name)
         entry = bucket[name] = Entry(raw, rv, obj, exact=exact)
+        if prev is None:
+            self._resorted(storage, namespace)
         self._announce(Change("MODIFIED" if prev else "ADDED", storage, namespace, name,
                               entry, prev, rv))
+        if prev is not None:
+            prev.release()
         return entry
 
     def delete(self, storage: str, namespace: str, name: str) -> Entry | None:
@@ -294,6 +342,7 @@ class Store:
         self.checkpointer.committed()
         self.rv = rv
         del bucket[name]
+        self._resorted(storage, namespace)
         obj = prev.copy()
         obj["metadata"]["resourceVersion"] = str(rv)
         raw, exact = _encode_kept(obj)

@@ -10,6 +10,7 @@ and the line of *their* cell that raised); an unfilled stub (``NotImplementedErr
 from __future__ import annotations
 
 import sysconfig
+import textwrap
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,6 +18,9 @@ from pathlib import Path
 from typing import Any
 
 _PACKAGE = str(Path(__file__).resolve().parents[1])
+# JupyterLab breaks stream output anywhere (``word-break: break-all``), mid-word, once a line is
+# wider than the cell: a printed verdict is wrapped at word boundaries before it gets there.
+WIDTH = 88
 _STDLIB = sysconfig.get_paths()["stdlib"]
 
 
@@ -26,7 +30,7 @@ class Hint(Exception):
 
 @dataclass(frozen=True)
 class Verdict:
-    """The outcome of one check; prints as one ✓/✗ line (more lines only for a hint)."""
+    """The outcome of one check: ``str()`` is one ✓/✗ line; a check cell prints it wrapped."""
 
     name: str
     passed: bool
@@ -37,6 +41,12 @@ class Verdict:
 
     def __bool__(self) -> bool:
         return self.passed
+
+    def wrapped(self, width: int = WIDTH) -> str:
+        """The verdict as printed: lines of at most ``width`` columns, broken between words
+        (a word longer than that — a URL, a long repr — is kept whole), continuation indented."""
+        return textwrap.fill(str(self), width, subsequent_indent="  ", break_long_words=False,
+                             break_on_hyphens=False)
 
 
 def short(value: Any, limit: int = 60) -> str:
@@ -139,7 +149,7 @@ class Check:
         return run_check(self.name, lambda: self.body(*args, **kwargs))
 
     def __call__(self, *args: Any, **kwargs: Any) -> None:
-        print(self.verdict(*args, **kwargs))
+        print(self.verdict(*args, **kwargs).wrapped())
 
     def __repr__(self) -> str:
         return f"<check {self.__name__}>"

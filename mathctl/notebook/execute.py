@@ -6,6 +6,11 @@ must come from a run like CI's: a private, fresh embedded cluster (its own ``MAT
 and static views (``MATHCTL_STATIC_VIEWS=1``). This module does that run with nbclient, writes
 the outputs back, reports each notebook's time, and regenerates ``notebooks/``.
 
+A learner reads these outputs before running anything, so nothing of the author's run may show:
+the run's server address and port, its temporary ``MATHCTL_HOME`` (the kubeconfig path) and
+other temporary paths are replaced by placeholders (``127.0.0.1:<port>``, ``<MATHCTL_HOME>``,
+``<tmp>``) before the outputs are stored (``scrub``).
+
     python -m mathctl.notebook.execute              # every stage
     python -m mathctl.notebook.execute 30 50        # the stages whose file names start so
 """
@@ -13,7 +18,9 @@ the outputs back, reports each notebook's time, and regenerates ``notebooks/``.
 from __future__ import annotations
 
 import argparse
+import html
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -32,9 +39,44 @@ from mathctl.notebook.exercises import (
 )
 
 CELL_TIMEOUT = 120
+_TEXT_KEYS = ("text/plain", "text/html", "text/markdown")
 
 
-def execute(path: Path, env: dict[str, str]) -> float:
+def run_specific(home: str, port: int | None) -> list[tuple[re.Pattern[str], str]]:
+    """What a stored output must not show, most specific first, and what shows instead."""
+    tmp = re.escape(tempfile.gettempdir().rstrip("/"))
+    found = [(re.compile(re.escape(home.rstrip("/"))), "<MATHCTL_HOME>")]
+    if port is not None:
+        found.append((re.compile(rf"(127\.0\.0\.1|localhost):{port}\b"), r"\1:<port>"))
+    found.append((re.compile(tmp + r"/[A-Za-z0-9_.-]+"), "<tmp>"))
+    return found
+
+
+def _replace(text: str, patterns: Sequence[tuple[re.Pattern[str], str]], *,
+             escaped: bool) -> str:
+    for pattern, placeholder in patterns:
+        text = pattern.sub(html.escape(placeholder) if escaped else placeholder, text)
+    return text
+
+
+def scrub(nb: nbformat.NotebookNode, patterns: Sequence[tuple[re.Pattern[str], str]]) -> int:
+    """Replace run-specific values in every output of ``nb``; returns how many outputs changed."""
+    changed = 0
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            before = repr(output)
+            if "text" in output:
+                output["text"] = _replace(output["text"], patterns, escaped=False)
+            for key in _TEXT_KEYS:
+                value = output.get("data", {}).get(key)
+                if isinstance(value, str):
+                    output["data"][key] = _replace(value, patterns, escaped=key == "text/html")
+            changed += repr(output) != before
+    return changed
+
+
+def execute(path: Path, env: dict[str, str],
+            scrubbed: Sequence[tuple[re.Pattern[str], str]] = ()) -> float:
     """Run one notebook in a fresh kernel (cwd: its folder) and write its outputs back."""
     from nbclient import NotebookClient
 
@@ -48,6 +90,7 @@ def execute(path: Path, env: dict[str, str]) -> float:
     finally:
         os.environ.clear()
         os.environ.update(saved)
+    scrub(nb, scrubbed)
     nbformat.write(nb, path)
     return time.monotonic() - started
 
@@ -69,9 +112,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         from mathctl.apiserver.lifecycle import ensure_running
 
-        ensure_running(Path(home), port=0)  # a free port: never collide with a running lab
+        # a free port: never collide with a running lab
+        server, _ = ensure_running(Path(home), port=0)
+        patterns = run_specific(home, server.port)
         for path in paths:
-            seconds = execute(path, env)
+            seconds = execute(path, env, patterns)
             print(f"{path.name:45} {seconds:6.1f} s", flush=True)
     finally:
         subprocess.run([sys.executable, "-m", "mathctl", "down", "--quiet"],

@@ -7,6 +7,7 @@ README says how to delete it afterwards (``kubectl delete namespace workshop-<us
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Protocol
 
 from kubernetes import client
@@ -49,11 +50,26 @@ def workshop_namespace(cluster: HasApiClient | None = None) -> str:
     return ensure_namespace(cluster.api_client, default_namespace_name())
 
 
-def clean_namespace(cluster: HasApiClient, namespace: str, timeout: float = 30.0) -> int:
+@dataclass(frozen=True)
+class Cleaned:
+    """What ``clean_namespace`` did; a clean-up cell shows it as a sentence, not a bare count."""
+
+    deleted: int  # objects deleted directly; children the garbage collector removed not counted
+
+    def __repr__(self) -> str:
+        if not self.deleted:
+            return "Nothing to clean up: no Numbers, Tuples or Fermats were left."
+        objects = "object" if self.deleted == 1 else "objects"
+        return (f"Cleaned up: deleted {self.deleted} {objects} (the garbage collector took "
+                "their children); the namespace holds no Numbers, Tuples or Fermats now.")
+
+
+def clean_namespace(cluster: HasApiClient, namespace: str, timeout: float = 30.0) -> Cleaned:
     """Delete every Fermat, Tuple and Number in ``namespace`` and wait until they are gone.
 
-    Each stage ends with it, so the next one starts from an empty namespace. Returns how many
-    objects were deleted directly (children the garbage collector removes are not counted).
+    Each stage ends with it, so the next one starts from an empty namespace. Returns a
+    ``Cleaned`` whose ``deleted`` counts the objects deleted directly (children the garbage
+    collector removes are not counted) and which a notebook shows as one sentence.
     """
     from mathctl.cluster import wait_for
     from mathctl.resources.group import GROUP, KINDS, VERSION
@@ -85,4 +101,4 @@ def clean_namespace(cluster: HasApiClient, namespace: str, timeout: float = 30.0
                 raise
     wait_for(lambda: not remaining(), timeout=timeout,
              what=f"the Numbers, Tuples and Fermats of {namespace} to be deleted")
-    return deleted
+    return Cleaned(deleted)

@@ -2,7 +2,8 @@
 
 A pasted copy drifts from the code that runs; this renders ``inspect.getsource`` of the live
 object with ``rich.syntax.Syntax``, headed by the file and line it comes from, so what the
-learner reads is what the controller executes. Every stage notebook uses it.
+learner reads is what the controller executes. Every stage notebook uses it. Long lines wrap
+(under a blank line-number gutter), never get cut: a cut regex or call reads as a different one.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from rich.console import Group
 from rich.syntax import Syntax
 from rich.text import Text
 
-from mathctl.views.render import Rendered
+from mathctl.views.render import WIDTH, Rendered
 
 _PACKAGE_ROOT = Path(importlib.import_module("mathctl").__file__ or ".").resolve().parent.parent
 
@@ -61,7 +62,7 @@ def show_source(target: Any, *, line_numbers: bool = True) -> Rendered:
     code = textwrap.dedent("".join(lines)).rstrip("\n")
     header = Text(_where(obj, start), style="bold")
     body = Syntax(code, "python", line_numbers=line_numbers, start_line=start,
-                  theme="default", word_wrap=False)
+                  theme="default", word_wrap=True)
     return Rendered(Group(header, body))
 
 
@@ -86,6 +87,10 @@ def show_file(path: str | Path, *, lines: tuple[int, int] | None = None) -> Rend
         shown = str(full)
     header = Text(shown + (f", lines {first}–{first + text.count(chr(10))}" if lines else ""),
                   style="bold")
-    body = Syntax(text, _LEXERS.get(full.suffix, "text"), line_numbers=lines is not None,
-                  start_line=first, theme="default", word_wrap=False)
+    # A wrapped line continues under a blank line-number gutter, so a file with a line too long
+    # for the view gets line numbers even when the whole file is shown.
+    too_long = any(len(line) > WIDTH - 2 for line in text.splitlines())
+    body = Syntax(text, _LEXERS.get(full.suffix, "text"),
+                  line_numbers=lines is not None or too_long, start_line=first,
+                  theme="default", word_wrap=True)
     return Rendered(Group(header, body))

@@ -64,3 +64,17 @@ def status_of(response: requests.Response) -> tuple[int, str, str]:
     assert body["status"] == "Failure" and body["metadata"] == {}, body
     assert body["code"] == response.status_code, body
     return body["code"], body.get("reason", ""), body["message"]
+
+
+def service_account_http(embedded: Any, http: Http, namespace: str, name: str) -> Http:
+    """Create ServiceAccount ``namespace/name`` and a client that holds only its token."""
+    created = http.post(f"/api/v1/namespaces/{namespace}/serviceaccounts",
+                        {"apiVersion": "v1", "kind": "ServiceAccount",
+                         "metadata": {"name": name}})
+    assert created.status_code == 201, created.text
+    answer = http.post(f"/api/v1/namespaces/{namespace}/serviceaccounts/{name}/token",
+                       {"apiVersion": "authentication.k8s.io/v1", "kind": "TokenRequest",
+                        "spec": {}})
+    assert answer.status_code == 201, answer.text
+    config = embedded.api_client.configuration
+    return Http(embedded.server, answer.json()["status"]["token"], config.ssl_ca_cert)

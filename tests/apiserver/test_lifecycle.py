@@ -109,3 +109,49 @@ def test_ensure_running_reuses_the_running_server(home: Path) -> None:
     assert started
     again, started_again = lifecycle.ensure_running(home, free_port())
     assert not started_again and again.pid == info.pid and again.port == info.port
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_the_data_dir_and_every_store_file_are_private(tmp_path: Path) -> None:
+    """Issue 12: the SQLite files hold Secrets in clear; no other local user may read them."""
+    from kubernetes import client
+
+    from mathctl.apiserver.testing import EmbeddedServer
+
+    with EmbeddedServer(data_dir=tmp_path) as server:
+        core = client.CoreV1Api(server.api_client())
+        core.create_namespaced_secret("default", client.V1Secret(
+            metadata=client.V1ObjectMeta(name="s"), string_data={"password": "hunter2"}))
+        data = server.data_dir
+        files = {p.name: _mode(p) for p in data.iterdir() if p.is_file()}
+        assert _mode(data) == 0o700
+        assert {"objects.db", "objects.db-wal", "objects.db-shm"} <= set(files)
+        assert files == dict.fromkeys(files, 0o600)
+        assert _mode(tmp_path / "server.log") == 0o600
+
+
+def test_a_reused_readable_data_dir_is_made_private_on_start(tmp_path: Path) -> None:
+    """A data dir left 0755 with 0644 files (an older mathctl's) is fixed when reused."""
+    from mathctl.apiserver.testing import EmbeddedServer
+
+    with EmbeddedServer(data_dir=tmp_path) as server:
+        data = server.data_dir
+    os.chmod(data, 0o755)
+    for path in data.iterdir():
+        os.chmod(path, 0o644)
+    (data / "leftover.db-journal").write_bytes(b"x")
+    os.chmod(data / "leftover.db-journal", 0o644)
+    with EmbeddedServer(data_dir=tmp_path):
+        assert _mode(data) == 0o700
+        modes = {p.name: _mode(p) for p in data.iterdir() if p.is_file()}
+        assert modes["objects.db"] == 0o600 and modes["leftover.db-journal"] == 0o600
+        assert set(modes.values()) == {0o600}
+
+
+def test_make_private_dir_creates_missing_parents(tmp_path: Path) -> None:
+    target = tmp_path / "a" / "b"
+    lifecycle.make_private_dir(target)
+    assert _mode(target) == 0o700

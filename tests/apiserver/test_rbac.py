@@ -24,7 +24,7 @@ from mathctl.apiserver.rbac import (
     service_account_user,
 )
 
-from .kube import Http, number, status_of
+from .kube import Http, number, service_account_http, status_of
 
 GROUP = "math.mathctl.example"
 SA = service_account_user("ops", "mathctl", "uid-1")
@@ -322,23 +322,9 @@ def test_rbac_names_only_need_to_be_path_segments(name: str, problems: list[str]
 # --- on the embedded server, over HTTP -----------------------------------------------------------
 
 
-def _sa_http(embedded: Any, http: Http, namespace: str, name: str) -> Http:
-    """Create ServiceAccount ``namespace/name`` and a client that holds only its token."""
-    created = http.post(f"/api/v1/namespaces/{namespace}/serviceaccounts",
-                        {"apiVersion": "v1", "kind": "ServiceAccount",
-                         "metadata": {"name": name}})
-    assert created.status_code == 201, created.text
-    answer = http.post(f"/api/v1/namespaces/{namespace}/serviceaccounts/{name}/token",
-                       {"apiVersion": "authentication.k8s.io/v1", "kind": "TokenRequest",
-                        "spec": {}})
-    assert answer.status_code == 201, answer.text
-    config = embedded.api_client.configuration
-    return Http(embedded.server, answer.json()["status"]["token"], config.ssl_ca_cert)
-
-
 def test_a_service_account_gets_403s_until_a_binding_grants_it(
         embedded: Any, http: Http, namespace: str, crds: list[str]) -> None:
-    sa = _sa_http(embedded, http, namespace, "reader")
+    sa = service_account_http(embedded, http, namespace, "reader")
     numbers = f"/apis/{GROUP}/v1beta1/namespaces/{namespace}/numbers"
     assert http.post(numbers, number("n1", 3)).status_code == 201
     # discovery: allowed to every authenticated user by the bootstrap policy

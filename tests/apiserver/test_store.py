@@ -71,3 +71,23 @@ def test_the_wal_is_checkpointed_by_the_thread(tmp_path) -> None:  # type: ignor
     assert store.checkpointer.done >= 1
     store.close()
     assert not store.checkpointer._thread.is_alive()
+
+
+def test_sorted_keys_follow_etcd_order_and_objects_added_or_removed(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """etcd lists /registry/<resource>/<ns>/<name> in byte order: "a-b/x" before "a/x"."""
+    store = Store(tmp_path / "objects.db")
+    try:
+        for namespace, name in [("a", "y"), ("a-b", "x"), ("a", "x")]:
+            store.put("configmaps", {"metadata": {"name": name, "namespace": namespace}})
+        assert store.sorted_keys("configmaps", None) == ["a-b/x", "a/x", "a/y"]
+        assert store.sorted_keys("configmaps", "a") == ["x", "y"]
+        store.put("configmaps", {"metadata": {"name": "w", "namespace": "a"}})
+        store.delete("configmaps", "a-b", "x")
+        assert store.sorted_keys("configmaps", None) == ["a/w", "a/x", "a/y"]
+        assert store.sorted_keys("configmaps", "a") == ["w", "x", "y"]
+        entry = store.by_key("configmaps", None, "a/w")
+        assert entry is not None and entry.obj["metadata"]["name"] == "w"
+        store.put("namespaces", {"metadata": {"name": "n"}})
+        assert store.sorted_keys("namespaces", None) == ["n"]
+    finally:
+        store.close()

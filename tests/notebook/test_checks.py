@@ -35,11 +35,13 @@ def test_an_unwritten_stub_gets_not_written_yet(check: checks.Check) -> None:
     assert f"`%solution {check.name}`" in str(verdict)
 
 
-def test_check_cells_print_one_line_and_return_nothing(capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_cells_print_the_verdict_wrapped_and_return_nothing(
+        capsys: pytest.CaptureFixture[str]) -> None:
     assert checks.check_fizzbuzz(stub) is None
     out = capsys.readouterr().out
     assert out.startswith("✗ fizzbuzz: not written yet: return 'Fizz', 'Buzz', 'FizzBuzz'")
-    assert out.count("\n") == 1 and "Traceback" not in out
+    assert "Traceback" not in out
+    assert out == checks.check_fizzbuzz.verdict(stub).wrapped() + "\n"
 
 
 def _fizz_without_15(n: int) -> str:

@@ -51,6 +51,12 @@ def test_clean_namespace_deletes_every_kind(cluster: Cluster, crds: list[str],
     for i in range(3):
         api.create_namespaced_custom_object(GROUP, VERSION, namespace, NUMBER.plural,
                                             Number.new(f"n{i}", i).to_dict())
-    assert clean_namespace(cluster, namespace) == 3
+    cleaned = clean_namespace(cluster, namespace)
+    assert cleaned.deleted == 3
+    assert repr(cleaned) == (
+        "Cleaned up: deleted 3 objects (the garbage collector took their children); the "
+        "namespace holds no Numbers, Tuples or Fermats now.")
+    assert repr(clean_namespace(cluster, namespace)) == (
+        "Nothing to clean up: no Numbers, Tuples or Fermats were left.")
     assert client.CustomObjectsApi(cluster.api_client).list_namespaced_custom_object(
         GROUP, VERSION, namespace, NUMBER.plural)["items"] == []

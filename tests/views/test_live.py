@@ -2,15 +2,46 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import ipywidgets as widgets
 import pytest
 from IPython.core.interactiveshell import InteractiveShell
 from IPython.utils.capture import capture_output
 
 from mathctl.cluster import Cluster, wait_for
-from mathctl.views.live import STATIC_ENV, live_view, stop_live_views
+from mathctl.views.live import STATIC_ENV, live_view, stamp, stop_live_views, view_of
+from mathctl.views.render import render_text
+from mathctl.views.snapshot import Snapshot
 
+from .objects import number, tuple_
 from .test_snapshot import create_number
+
+
+def test_the_view_shows_tables_for_flat_objects_and_only_the_tree_once_objects_own_others(
+        ) -> None:
+    flat = Snapshot.of("ws", {"numbers": [number("n3", 3, "Fizz")]})
+    assert render_text(view_of(flat)).splitlines()[0] == "Numbers"
+    parent = tuple_("t", [4], all_squares=True, ready=1)
+    owned = Snapshot.of("ws", {"numbers": [number("t-0", 4, "4", True, owner=parent)],
+                               "tuples": [parent]})
+    assert render_text(view_of(owned)).splitlines() == [
+        "namespace ws",
+        "└── Tuple t  numbers=[4]  allSquares=yes  ready=1/1",
+        "    └── Number t-0  value=4  fizzBuzz=4  isSquare=yes",
+    ]  # one picture, not the tables and then the same rows again as a tree
+    assert render_text(view_of(owned, tree=False)).splitlines()[0] == "Numbers"
+
+
+def test_the_status_line_says_live_or_when_the_view_stopped() -> None:
+    snap = Snapshot.of("ws", {"numbers": [number("n3", 3, "Fizz")]})
+    at = 1_700_000_000.0  # 22:13:20 UTC
+    import time
+    clock = time.strftime("%H:%M:%S", time.localtime(at))
+    assert stamp(snap, now=at).plain == f"● live · {clock} · 1 object"
+    assert stamp(snap, stopped_at=at).plain == (
+        f"■ stopped at {clock} · 1 object then; not updated since "
+        "(show_tables() shows what is there now)")
 
 
 def test_static_views_show_one_snapshot_and_start_no_thread(
@@ -31,8 +62,7 @@ def test_static_views_show_one_snapshot_and_start_no_thread(
         "────────────────────────────────────────────────────────────",
         "seven   7       …          …        …       …/1",
     ]
-    assert text.splitlines()[-1] == (
-        "└── Number seven  value=7  fizzBuzz=…  isSquare=…  (no status yet)")
+    assert "Number seven" not in text  # the tables alone: nothing is owned, no tree
     assert "<pre" in captured.outputs[0].data["text/html"]
 
 
@@ -44,12 +74,17 @@ def test_live_view_redraws_on_watch_events_and_a_rerun_replaces_it(
     first = live_view(cluster, namespace, log=log)
     try:
         assert first.running
-        assert first.widget.children[1] is log  # the controller's log sits under the view
+        status, row = first.widget.children
+        objects, shown_log = row.children
+        assert shown_log is log  # the controller's log sits beside the objects
         create_number(cluster.api_client, namespace, "eight", 8)
-        wait_for(lambda: "eight" in first.widget.children[0].value, 10, "a redraw with eight")
+        wait_for(lambda: "1 object" in status.value, 10, "a redraw counting eight")
+        assert "● live" in status.value and "eight" in objects.value
         second = live_view(cluster, namespace)  # re-running the cell
         assert not first.running and second.running
-        wait_for(lambda: "eight" in second.widget.children[0].value, 10, "the second view")
+        assert "■ stopped at" in status.value  # the first one says it stopped
+        wait_for(lambda: "eight" in second.widget.children[1].children[0].value, 10,
+                 "the second view")
     finally:
         stop_live_views()
     assert not second.running
@@ -85,8 +120,16 @@ def test_in_a_real_kernel_the_thread_updates_reach_the_frontend(
                 state.get("value", ""))
 
         wait_for(redraw_seen, 30, "a widget update carrying the new Number")
-        reply = kc.execute_interactive("view.stop(); print(view.running)", timeout=30)
+        seen: list[dict[str, Any]] = []
+        reply = kc.execute_interactive("view.stop(); print(view.running)", timeout=30,
+                                       output_hook=seen.append)
         assert reply["content"]["status"] == "ok"
+        # The widget output becomes static HTML, which a lab without the kernel still shows.
+        updates = [m["content"]["data"] for m in seen if m["msg_type"] == "update_display_data"]
+        assert len(updates) == 1
+        assert "application/vnd.jupyter.widget-view+json" not in updates[0]
+        assert "stopped at" in updates[0]["text/html"]
+        assert "sent-from-the-test" in updates[0]["text/html"]
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
