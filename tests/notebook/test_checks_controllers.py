@@ -1,0 +1,169 @@
+"""The controller checks, fed right and deliberately wrong learner controllers on a real server.
+
+Every wrong controller (``learner_faults.py``) has one mistake; each test asserts the check's
+one line names that mistake and its fix, and a right controller passes with "0 writes".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from kubernetes import client
+
+from mathctl.cluster import Cluster
+from mathctl.notebook import checks_controllers as checks
+from tests.controllers import learner_examples as good
+
+from . import learner_faults as bad
+
+
+def verdict(check: Any, *args: Any) -> str:
+    return str(check.verdict(*args))
+
+
+# --- reconcile_number ---------------------------------------------------------------------------
+
+
+def test_a_right_reconcile_number_converges_with_zero_resync_writes(
+        cluster: Cluster, crds: list[str]) -> None:
+    assert verdict(checks.check_reconcile_number, good.reconcile_number, cluster) == (
+        "✓ reconcile_number: converged under every fault (missed events while down, a status "
+        "edited by hand, a double edit, a restart, a 409 Conflict, the object deleted); a "
+        "resync of the converged Number made 0 writes.")
+
+
+def test_stage_70s_api_client_form_is_checked_too(cluster: Cluster, crds: list[str]) -> None:
+    def reconcile_number(api_client: client.ApiClient, namespace: str, name: str) -> None:
+        good.reconcile_number(client.CustomObjectsApi(api_client), namespace, name)
+
+    assert verdict(checks.check_reconcile_number, reconcile_number, cluster).startswith("✓")
+
+
+@pytest.mark.parametrize(("wrong", "named"), [
+    (bad.always_writes_number,
+     "after the Number n was created (value 15) it converged, but a resync of the converged "
+     "Number made 1 write(s) (status Number n) — compare the wanted state with the current "
+     "one and write only what differs"),
+    (bad.no_404_number,
+     "✗ reconcile_number: before the Number n exists: no_404_number raised ApiException 404"),
+    (bad.main_endpoint_number,
+     "your main_endpoint_number wrote Number n itself through the main endpoint, where the "
+     "server ignores status"),
+    (bad.spec_instead_of_status_number,
+     "wrote Number n itself through the main endpoint, where the server ignores status and "
+     "the spec is the user's — write only its status"),
+    (bad.drops_resource_version_number,
+     "sent PATCH Number n /status without metadata.resourceVersion"),
+    (bad.on_change_number,
+     "after its status was edited by hand your on_change_number ran but the status has "
+     "{'fizzBuzz': 'Fizz'}, expected {'fizzBuzz': 'Buzz'} — compute from the object as it is "
+     "now, not from what changed since the last call"),
+    (bad.swallows_conflict_number,
+     "after a 409 Conflict on its write (value 30; someone wrote the Number between its read "
+     "and its write) your swallows_conflict_number ran but the status has"),
+])
+def test_reconcile_number_hints_name_the_fault(cluster: Cluster, crds: list[str], wrong: Any,
+                                               named: str) -> None:
+    said = verdict(checks.check_reconcile_number, wrong, cluster)
+    assert said.startswith("✗ reconcile_number: ")
+    assert named in said
+    assert "\n" not in said
+
+
+def test_the_404_hint_says_to_return(cluster: Cluster, crds: list[str]) -> None:
+    said = verdict(checks.check_reconcile_number, bad.no_404_number, cluster)
+    assert "handle 404: the object was deleted" in said
+    assert "learner_faults.py line" in said  # the learner's own line, no traceback
+
+
+def test_an_unwritten_stub_is_said_once(cluster: Cluster, crds: list[str]) -> None:
+    def reconcile_number(api: Any, namespace: str, name: str) -> None:
+        raise NotImplementedError
+
+    said = verdict(checks.check_reconcile_number, reconcile_number, cluster)
+    assert said.startswith("✗ reconcile_number: reconcile_number is not written yet")
+
+
+# --- reconcile_tuple ------------------------------------------------------------------------------
+
+
+def test_a_right_reconcile_tuple_converges_with_zero_resync_writes(
+        cluster: Cluster, crds: list[str]) -> None:
+    assert verdict(checks.check_reconcile_tuple, good.reconcile_tuple, cluster) == (
+        "✓ reconcile_tuple: converged under every fault (missed events while down, a child "
+        "deleted by hand, a child edited by hand, a stray child, a double edit, a restart, a "
+        "409 Conflict, the object deleted); a resync of the converged Tuple made 0 writes.")
+
+
+@pytest.mark.parametrize(("wrong", "named"), [
+    (bad.always_writes_tuple, "a resync of the converged Tuple made 1 write(s) (status Tuple t)"),
+    (bad.no_404_tuple, "before the Tuple t exists: no_404_tuple raised ApiException 404"),
+    (bad.no_owner_reference_tuple,
+     "after the Tuple t was created (numbers [3, 4, 5]) your no_owner_reference_tuple created "
+     "t-0 without a controller ownerReference to the Tuple t"),
+    (bad.never_deletes_tuple,
+     "after a stray Number t-7 controlled by t was created by hand your never_deletes_tuple "
+     "ran but t-7 is still there — delete the children the Tuple controls but does not want"),
+    (bad.seen_generation_tuple,
+     "after t-1 was deleted by hand your seen_generation_tuple ran but did not create it "
+     "again — compare the wanted children with the ones that exist, not with the last change."),
+    (bad.main_endpoint_tuple, "wrote Tuple t itself through the main endpoint"),
+    (bad.drops_resource_version_tuple,
+     "after t-2 was edited by hand your drops_resource_version_tuple sent PUT Number t-2 "
+     "without metadata.resourceVersion"),
+])
+def test_reconcile_tuple_hints_name_the_fault(cluster: Cluster, crds: list[str], wrong: Any,
+                                              named: str) -> None:
+    said = verdict(checks.check_reconcile_tuple, wrong, cluster)
+    assert said.startswith("✗ reconcile_tuple: ")
+    assert named in said
+    assert "\n" not in said
+
+
+# --- reconcile_fermat -----------------------------------------------------------------------------
+
+
+def test_a_right_reconcile_fermat_converges_with_zero_resync_writes(
+        cluster: Cluster, crds: list[str]) -> None:
+    assert verdict(checks.check_reconcile_fermat, good.reconcile_fermat, cluster).endswith(
+        "a resync of the converged Fermat made 0 writes.")
+
+
+def test_reconcile_fermat_hint_names_a_child_never_deleted(cluster: Cluster,
+                                                           crds: list[str]) -> None:
+    said = verdict(checks.check_reconcile_fermat, bad.never_deletes_fermat, cluster)
+    assert "after a stray Tuple f-7 controlled by f was created by hand your " \
+           "never_deletes_fermat ran but f-7 is still there" in said
+
+
+# --- owner_of -----------------------------------------------------------------------------
+
+
+def test_owner_of() -> None:
+    assert verdict(checks.check_owner_of, good.owner_of) == (
+        "✓ owner_of: 6 objects right: the controller owner's (kind, namespace, name), None "
+        "without one.")
+
+    def first_ref(obj: dict[str, Any]) -> tuple[str, str, str] | None:
+        refs = obj["metadata"].get("ownerReferences") or []
+        return (refs[0]["kind"], obj["metadata"]["namespace"], refs[0]["name"]) if refs else None
+
+    assert "owned, but not controlled, by Tuple a, owner_of returned ('Tuple', 'ns', 'a'), " \
+           "expected None" in verdict(checks.check_owner_of, first_ref)
+
+    def key_error(obj: dict[str, Any]) -> tuple[str, str, str] | None:
+        ref = obj["metadata"]["ownerReferences"][0]
+        return ref["kind"], obj["metadata"]["namespace"], ref["name"]
+
+    said = verdict(checks.check_owner_of, key_error)
+    assert said.startswith("✗ owner_of: for a Number with no ownerReferences key: key_error "
+                           "raised KeyError")
+
+
+def test_the_check_namespaces_are_deleted(cluster: Cluster, crds: list[str]) -> None:
+    checks.check_reconcile_number.verdict(good.reconcile_number, cluster)
+    left = [ns.metadata.name for ns in client.CoreV1Api(cluster.api_client).list_namespace(
+        label_selector="app.kubernetes.io/managed-by=mathctl-check").items
+        if ns.status.phase != "Terminating"]
+    assert left == []
