@@ -32,7 +32,13 @@ from urllib.parse import urlsplit
 from kubernetes import client
 from kubernetes.client.exceptions import ApiException
 
-from mathctl.controllers.learner import LearnerCodeError, _fresh, as_owner_of, as_reconcile
+from mathctl.controllers.learner import (
+    LearnerCodeError,
+    _fresh,
+    as_owner_of,
+    as_reconcile,
+    explain,
+)
 from mathctl.controllers.outcome import Outcome, Write
 from mathctl.controllers.reconcile import RECONCILERS
 from mathctl.core import fizzbuzz, is_square
@@ -472,13 +478,13 @@ def _parent_steps(plan: _Plan, first: Any, edits: tuple[Any, Any], down: Any,
         _Step(f"after {name}-1 was deleted by hand", lambda b: b.delete(child, f"{name}-1"),
               deleted=f"{name}-1"),
         _Step(f"after {name}-2 was edited by hand", lambda b: b.edit(child, f"{name}-2", edited)),
+        _Step(f"after {name}-0 was deleted and spec.{key} became {short(down)} while the "
+              "controller was down, and a restart", while_down, deleted=f"{name}-0", down=True,
+              fix=STATE_FIX),
         _Step(f"after a stray {child.kind} {name}-7 controlled by {name} was created by hand",
               stray),
         _Step(f"after spec.{key} was edited twice ({short(edits[0])}, then {short(edits[1])})",
               twice),
-        _Step(f"after {name}-0 was deleted and spec.{key} became {short(down)} while the "
-              "controller was down, and a restart", while_down, deleted=f"{name}-0", down=True,
-              fix=STATE_FIX),
         _Step(f"after a 409 Conflict on its write ({key} {short(conflict)}; someone wrote the "
               f"{kind.kind} between its read and its write)",
               lambda b: b.edit(kind, name, {key: conflict}), conflict=True,
@@ -555,3 +561,95 @@ def check_owner_of(fn: Callable[[Mapping[str, Any]], Any]) -> str:
                        f"{fix}.")
     return (f"{len(OWNER_CASES)} objects right: the controller owner's (kind, namespace, name), "
             "None without one.")
+
+
+# --- stage 40 (optional): the learner's event switch and reconcile, side by side ---------------
+
+
+class _LearnerLoop:
+    """The scenario harness's reconcile side with the learner's ``reconcile_tuple``: each event
+    names its Tuple (itself, or a Number's controller), whose key is reconciled. Their calls go
+    through the harness's own recording client, which counts every write."""
+
+    def __init__(self, fn: Callable[..., Any], api: client.ApiClient, namespace: str) -> None:
+        self.fn = _with_api_client(_fresh(fn))  # a start is a new process: memory is gone
+        self.api = client.CustomObjectsApi(api)
+        self.namespace = namespace
+
+    def handle(self, event: Any) -> Any:
+        from mathctl.scenarios.handling import Handling, short_error
+        from mathctl.scenarios.reconcile_loop import tuple_key
+
+        key = tuple_key(event["object"])
+        if key is None:
+            return Handling("no Tuple controls it: nothing to reconcile")
+        try:
+            self.fn(self.api, self.namespace, key)
+        except ApiException as exc:
+            if exc.status == 409:
+                return Handling(f"reconcile {key}: {short_error(exc)}, requeued", retry=True)
+            return Handling(explain(exc, _name(self.fn), kind=TUPLE.kind, name=key).summary)
+        except Exception as exc:
+            return Handling(explain(exc, _name(self.fn), kind=TUPLE.kind, name=key).summary)
+        return Handling(f"reconcile {key}")
+
+
+def _name(fn: Callable[..., Any]) -> str:
+    return str(getattr(fn, "__name__", "reconcile_tuple"))
+
+
+def _side(api: client.ApiClient, scenario: Any, factory: Any) -> Any:
+    from mathctl.scenarios.harness import SideRun
+
+    with scratch_namespace(api, prefix="mathctl-check-scn-") as namespace:
+        run = SideRun(api, namespace, "event switch", scenario.tuple_name, factory=factory,
+                      timeout=10.0)
+        try:
+            for step in scenario.steps:
+                step.apply(run)
+            return run.result()
+        finally:
+            run.close()
+
+
+@check("event_switch_tuple")
+def check_event_switch_tuple(fn: Callable[..., Any], cluster: Any,
+                             reconcile_tuple: Callable[..., Any] | None = None) -> str:
+    """Stage 40 (optional): every scenario's faults against the learner's event switch and
+    their reconcile_tuple (the package's if not given), side by side."""
+    from mathctl.controllers.learner import as_event_switch
+    from mathctl.scenarios.catalog import SCENARIOS
+    from mathctl.scenarios.reconcile_loop import ReconcileLoop
+
+    require_callable(fn, "event_switch_tuple")
+    api = api_client_of(cluster)
+    switch = as_event_switch(fn)
+    loop: Any = ReconcileLoop if reconcile_tuple is None else \
+        (lambda a, ns: _LearnerLoop(reconcile_tuple, a, ns))
+    whose = "the package's reconcile_tuple" if reconcile_tuple is None else \
+        f"your {getattr(reconcile_tuple, '__name__', 'reconcile_tuple')}"
+    diverged: list[str] = []
+    for scenario in SCENARIOS.values():
+        looped = _side(api, scenario, loop)
+        if not looped.converged:
+            raise Hint(f"in scenario {scenario.name} ({scenario.title.lower()}) {whose} "
+                       f"{looped.verdict()} — check_reconcile_tuple({_name(reconcile_tuple)}, "
+                       "cluster) names the fault and its fix." if reconcile_tuple else
+                       f"in scenario {scenario.name} {whose} {looped.verdict()}.")
+        switched = _side(api, scenario, switch)
+        errors = [e.note for e in switched.timeline
+                  if " raised " in e.note or "is not written yet" in e.note]
+        if any("is not written yet" in note for note in errors):
+            raise Hint(next(n for n in errors if "is not written yet" in n))
+        if scenario.name == "happy-path" and not switched.converged:
+            raise Hint(f"on the happy path your event_switch_tuple {switched.verdict()}"
+                       + (f" ({errors[0]})" if errors else "") + " — on ADDED create a Number "
+                       "per entry, on MODIFIED create, update and delete to match the new "
+                       "spec, on DELETED nothing (the garbage collector removes the children).")
+        if not switched.converged:
+            diverged.append(f"{scenario.name} ({'; '.join(switched.differences)})")
+    total = len(SCENARIOS)
+    return (f"{whose} converged in all {total} scenarios; your event_switch_tuple converged in "
+            f"{total - len(diverged)} of {total}"
+            + (f" and diverged in: {', '.join(diverged)}" if diverged else "")
+            + " — it acts on what changed, so a missed or replayed event leaves it wrong.")

@@ -227,3 +227,47 @@ def never_deletes_fermat(api: Api, namespace: str, name: str) -> None:
         reconcile_fermat(api, namespace, name)
     finally:
         api.delete_namespaced_custom_object = real_delete  # type: ignore[method-assign]
+
+
+# --- stage 40: an event switch, written as the exercise asks (it is expected to drift) --------
+
+_KNOWN: dict[str, dict[str, Any]] = {}
+
+
+def _create_child(api: Api, tup: dict[str, Any], index: int, value: int) -> None:
+    meta = tup["metadata"]
+    api.create_namespaced_custom_object(GROUP, VERSION, meta["namespace"], NUMBER.plural, {
+        "apiVersion": API_VERSION, "kind": "Number",
+        "metadata": {"name": f"{meta['name']}-{index}", "ownerReferences": [{
+            "apiVersion": API_VERSION, "kind": "Tuple", "name": meta["name"],
+            "uid": meta["uid"], "controller": True, "blockOwnerDeletion": True}]},
+        "spec": {"value": value}})
+
+
+def event_switch_tuple(api: Api, event_type: str, obj: dict[str, Any]) -> None:
+    """ADDED: create the children; MODIFIED: apply the change since the last version seen."""
+    if obj.get("kind") != "Tuple":
+        return
+    meta = obj["metadata"]
+    numbers = obj["spec"]["numbers"]
+    if event_type == "ADDED":
+        _KNOWN[meta["name"]] = obj
+        for i, value in enumerate(numbers):
+            _create_child(api, obj, i, value)
+    elif event_type == "MODIFIED":
+        old = (_KNOWN.get(meta["name"]) or {"spec": {"numbers": []}})["spec"]["numbers"]
+        _KNOWN[meta["name"]] = obj
+        for i, value in enumerate(numbers):
+            if i >= len(old):
+                _create_child(api, obj, i, value)
+            elif old[i] != value:
+                api.patch_namespaced_custom_object(GROUP, VERSION, meta["namespace"],
+                                                   NUMBER.plural, f"{meta['name']}-{i}",
+                                                   {"spec": {"value": value}})
+        for i in range(len(numbers), len(old)):
+            api.delete_namespaced_custom_object(GROUP, VERSION, meta["namespace"],
+                                                NUMBER.plural, f"{meta['name']}-{i}")
+
+
+def event_switch_forgets_children(api: Api, event_type: str, obj: dict[str, Any]) -> None:
+    """Never creates anything: wrong even on the happy path."""

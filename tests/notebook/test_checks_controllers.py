@@ -6,12 +6,14 @@ one line names that mistake and its fix, and a right controller passes with "0 w
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 from kubernetes import client
 
 from mathctl.cluster import Cluster
+from mathctl.controllers.learner import load_controllers
 from mathctl.notebook import checks_controllers as checks
 from tests.controllers import learner_examples as good
 
@@ -103,8 +105,9 @@ def test_a_right_reconcile_tuple_converges_with_zero_resync_writes(
      "after the Tuple t was created (numbers [3, 4, 5]) your no_owner_reference_tuple created "
      "t-0 without a controller ownerReference to the Tuple t"),
     (bad.never_deletes_tuple,
-     "after a stray Number t-7 controlled by t was created by hand your never_deletes_tuple "
-     "ran but t-7 is still there — delete the children the Tuple controls but does not want"),
+     "after t-0 was deleted and spec.numbers became [1] while the controller was down, and a "
+     "restart your never_deletes_tuple ran but t-1 is still there — delete the children the "
+     "Tuple controls but does not want"),
     (bad.seen_generation_tuple,
      "after t-1 was deleted by hand your seen_generation_tuple ran but did not create it "
      "again — compare the wanted children with the ones that exist, not with the last change."),
@@ -133,8 +136,9 @@ def test_a_right_reconcile_fermat_converges_with_zero_resync_writes(
 def test_reconcile_fermat_hint_names_a_child_never_deleted(cluster: Cluster,
                                                            crds: list[str]) -> None:
     said = verdict(checks.check_reconcile_fermat, bad.never_deletes_fermat, cluster)
-    assert "after a stray Tuple f-7 controlled by f was created by hand your " \
-           "never_deletes_fermat ran but f-7 is still there" in said
+    assert "spec.number became 2 while the controller was down, and a restart your " \
+           "never_deletes_fermat ran but f-2 is still there — delete the children the Fermat " \
+           "controls but does not want" in said
 
 
 # --- owner_of -----------------------------------------------------------------------------
@@ -167,3 +171,89 @@ def test_the_check_namespaces_are_deleted(cluster: Cluster, crds: list[str]) -> 
         label_selector="app.kubernetes.io/managed-by=mathctl-check").items
         if ns.status.phase != "Terminating"]
     assert left == []
+
+
+# --- a restart is a fresh import of the learner's file ----------------------------------------
+
+REMEMBERS_THE_LAST_SPEC = '''
+from kubernetes.client.exceptions import ApiException
+from mathctl.resources import GROUP, NUMBER, TUPLE, VERSION
+from tests.controllers.learner_examples import API_VERSION, read, write_status
+
+_LAST = {}  # name -> the numbers of the last call: gone after a restart
+
+
+def reconcile_tuple(api, namespace, name):
+    tup = read(api, namespace, TUPLE.plural, name)
+    if tup is None:
+        return
+    numbers = tup["spec"]["numbers"]
+    owner = {"apiVersion": API_VERSION, "kind": "Tuple", "name": name,
+             "uid": tup["metadata"]["uid"], "controller": True, "blockOwnerDeletion": True}
+    for i, value in enumerate(numbers):
+        child = read(api, namespace, NUMBER.plural, f"{name}-{i}")
+        if child is None:
+            api.create_namespaced_custom_object(GROUP, VERSION, namespace, NUMBER.plural, {
+                "apiVersion": API_VERSION, "kind": "Number",
+                "metadata": {"name": f"{name}-{i}", "ownerReferences": [owner]},
+                "spec": {"value": value}})
+        elif child["spec"] != {"value": value}:
+            child["spec"] = {"value": value}
+            api.replace_namespaced_custom_object(GROUP, VERSION, namespace, NUMBER.plural,
+                                                 f"{name}-{i}", child)
+    for i in range(len(numbers), len(_LAST.get(name, []))):
+        try:
+            api.delete_namespaced_custom_object(GROUP, VERSION, namespace, NUMBER.plural,
+                                                f"{name}-{i}")
+        except ApiException as exc:
+            if exc.status != 404:
+                raise
+    _LAST[name] = numbers
+    write_status(api, tup, TUPLE.plural, {"readyNumbers": len(numbers),
+                                          "allSquares": False,
+                                          "observedGeneration": tup["metadata"]["generation"]})
+'''
+
+
+def test_a_restart_imports_the_learners_file_again(cluster: Cluster, crds: list[str],
+                                                   tmp_path: Path) -> None:
+    """Module memory survives in one process; the restart fault starts a fresh one."""
+    path = tmp_path / "my_controllers.py"
+    path.write_text(REMEMBERS_THE_LAST_SPEC)
+    reconcile_tuple = load_controllers(path).reconcilers["Tuple"]
+    said = verdict(checks.check_reconcile_tuple, reconcile_tuple, cluster)
+    assert said.startswith(
+        "✗ reconcile_tuple: after t-0 was deleted and spec.numbers became [1] while the "
+        "controller was down, and a restart your reconcile_tuple ran but t-1 is still there")
+
+
+# --- stage 40: the event switch and the reconcile, side by side -------------------------------
+
+
+def test_event_switch_check_runs_the_scenarios_on_both(cluster: Cluster,
+                                                       crds: list[str]) -> None:
+    said = verdict(checks.check_event_switch_tuple, bad.event_switch_tuple, cluster,
+                   good.reconcile_tuple)
+    assert said.startswith("✓ event_switch_tuple: your reconcile_tuple converged in all 9 "
+                           "scenarios; your event_switch_tuple converged in 4 of 9 and "
+                           "diverged in: down-child-deleted (missing tuple-x-1), ")
+    assert verdict(checks.check_event_switch_tuple, bad.event_switch_tuple, cluster).startswith(
+        "✓ event_switch_tuple: the package's reconcile_tuple converged in all 9 scenarios")
+
+
+def test_event_switch_check_hints(cluster: Cluster, crds: list[str]) -> None:
+    assert verdict(checks.check_event_switch_tuple, bad.event_switch_forgets_children,
+                   cluster).startswith(
+        "✗ event_switch_tuple: on the happy path your event_switch_tuple diverged: missing "
+        "tuple-x-0")
+
+    def event_switch_tuple(api: Any, event_type: str, obj: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    assert verdict(checks.check_event_switch_tuple, event_switch_tuple, cluster).startswith(
+        "✗ event_switch_tuple: event_switch_tuple is not written yet")
+    assert verdict(checks.check_event_switch_tuple, bad.event_switch_tuple, cluster,
+                   bad.never_deletes_tuple) == (
+        "✗ event_switch_tuple: in scenario happy-path (happy path) your never_deletes_tuple "
+        "diverged: extra tuple-x-2; extra tuple-x-3 — check_reconcile_tuple("
+        "never_deletes_tuple, cluster) names the fault and its fix.")
