@@ -151,7 +151,6 @@ class _Bench:
     namespace: str
     learner_api: client.ApiClient = field(init=False)
     wire: _WireLog = field(init=False)
-    last_writes: list[Write] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.api = client.CustomObjectsApi(self.admin)
@@ -242,19 +241,15 @@ class _Bench:
 
     def settle(self, after: str, before_write: Callable[[Write], None] | None = None) -> None:
         """Reconcile everything until a whole round writes nothing (at most ``MAX_ROUNDS``)."""
-        kinds = [k for k in (FERMAT, TUPLE, NUMBER) if k is self.plan.kind or
-                 (self.plan.kind is FERMAT) or (self.plan.kind is TUPLE and k is NUMBER)]
+        below = {NUMBER.kind: (), TUPLE.kind: (NUMBER,), FERMAT.kind: (TUPLE, NUMBER)}
         for _ in range(MAX_ROUNDS):
-            busy, self.last_writes = False, []
-            for kind in kinds:
-                for name in sorted(self.items(kind)):
-                    if kind is self.plan.kind:
-                        outcome = self.learner(after, before_write)
-                        self.last_writes.extend(outcome.writes)
-                    else:
-                        outcome = RECONCILERS[kind.kind](self.admin, self.namespace, name)
-                    busy = busy or bool(outcome.writes) or outcome.stale
-            if not busy:
+            outcomes: list[Outcome] = []
+            if self.plan.name in self.items(self.plan.kind):
+                outcomes.append(self.learner(after, before_write))
+            for kind in below[self.plan.kind.kind]:  # the package's controllers, parent first
+                outcomes.extend(RECONCILERS[kind.kind](self.admin, self.namespace, name)
+                                for name in sorted(self.items(kind)))
+            if not any(o.writes or o.stale for o in outcomes):
                 return
 
     def resync_writes(self, after: str) -> list[Write]:
