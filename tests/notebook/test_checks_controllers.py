@@ -24,6 +24,14 @@ def verdict(check: Any, *args: Any) -> str:
     return str(check.verdict(*args))
 
 
+def assert_names(check: Any, wrong: Any, cluster: Cluster, named: str) -> None:
+    """The check fails ``wrong`` in one line that contains ``named``."""
+    said = verdict(check, wrong, cluster)
+    assert said.startswith(f"✗ {check.name}: ")
+    assert named in said
+    assert "\n" not in said
+
+
 # --- reconcile_number ---------------------------------------------------------------------------
 
 
@@ -42,7 +50,7 @@ def test_stage_70s_api_client_form_is_checked_too(cluster: Cluster, crds: list[s
     assert verdict(checks.check_reconcile_number, reconcile_number, cluster).startswith("✓")
 
 
-@pytest.mark.parametrize(("wrong", "named"), [
+NUMBER_FAULTS = [
     (bad.always_writes_number,
      "after the Number n was created (value 15) it converged, but a resync of the converged "
      "Number made 1 write(s) (status Number n) — compare the wanted state with the current "
@@ -64,13 +72,13 @@ def test_stage_70s_api_client_form_is_checked_too(cluster: Cluster, crds: list[s
     (bad.swallows_conflict_number,
      "after a 409 Conflict on its write (value 30; someone wrote the Number between its read "
      "and its write) your swallows_conflict_number ran but the status has"),
-])
+]
+
+
+@pytest.mark.parametrize(("wrong", "named"), NUMBER_FAULTS)
 def test_reconcile_number_hints_name_the_fault(cluster: Cluster, crds: list[str], wrong: Any,
                                                named: str) -> None:
-    said = verdict(checks.check_reconcile_number, wrong, cluster)
-    assert said.startswith("✗ reconcile_number: ")
-    assert named in said
-    assert "\n" not in said
+    assert_names(checks.check_reconcile_number, wrong, cluster, named)
 
 
 def test_the_404_hint_says_to_return(cluster: Cluster, crds: list[str]) -> None:
@@ -98,7 +106,7 @@ def test_a_right_reconcile_tuple_converges_with_zero_resync_writes(
         "409 Conflict, the object deleted); a resync of the converged Tuple made 0 writes.")
 
 
-@pytest.mark.parametrize(("wrong", "named"), [
+TUPLE_FAULTS = [
     (bad.always_writes_tuple, "a resync of the converged Tuple made 1 write(s) (status Tuple t)"),
     (bad.no_404_tuple, "before the Tuple t exists: no_404_tuple raised ApiException 404"),
     (bad.no_owner_reference_tuple,
@@ -115,13 +123,13 @@ def test_a_right_reconcile_tuple_converges_with_zero_resync_writes(
     (bad.drops_resource_version_tuple,
      "after t-2 was edited by hand your drops_resource_version_tuple sent PUT Number t-2 "
      "without metadata.resourceVersion"),
-])
+]
+
+
+@pytest.mark.parametrize(("wrong", "named"), TUPLE_FAULTS)
 def test_reconcile_tuple_hints_name_the_fault(cluster: Cluster, crds: list[str], wrong: Any,
                                               named: str) -> None:
-    said = verdict(checks.check_reconcile_tuple, wrong, cluster)
-    assert said.startswith("✗ reconcile_tuple: ")
-    assert named in said
-    assert "\n" not in said
+    assert_names(checks.check_reconcile_tuple, wrong, cluster, named)
 
 
 # --- reconcile_fermat -----------------------------------------------------------------------------
