@@ -216,6 +216,15 @@ def drops_resource_version_tuple(api: Api, namespace: str, name: str) -> None:
     reconcile_tuple(api, namespace, name)
 
 
+def swallows_conflict_tuple(api: Api, namespace: str, name: str) -> None:
+    """Catches the 409 and carries on as if the write had happened."""
+    try:
+        reconcile_tuple(api, namespace, name)
+    except ApiException as exc:
+        if exc.status != 409:
+            raise
+
+
 def never_deletes_fermat(api: Api, namespace: str, name: str) -> None:
     """The Fermat controller that never deletes an unwanted Tuple."""
     fermat = read(api, namespace, FERMAT.plural, name)
