@@ -25,7 +25,6 @@ import contextlib
 import inspect
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from math import isqrt
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -42,6 +41,7 @@ from mathctl.controllers.learner import (
 from mathctl.controllers.outcome import Outcome, Write
 from mathctl.controllers.reconcile import RECONCILERS
 from mathctl.core import fizzbuzz, is_square
+from mathctl.core.two_squares import two_squares
 from mathctl.notebook.checking import Hint, check, require_callable, short
 from mathctl.resources.group import API_VERSION, FERMAT, GROUP, NUMBER, TUPLE, VERSION, KindNames
 from mathctl.views.show import api_client_of
@@ -117,14 +117,9 @@ def _tuple_status(numbers: Any, generation: int) -> dict[str, Any]:
             "observedGeneration": generation}
 
 
-def _fermat_pairs(n: int) -> list[dict[str, int]]:
-    return [{"a": isqrt(i), "b": isqrt(n - i)} for i in range(n // 2 + 1)
-            if is_square(i) and is_square(n - i)]
-
-
 def _fermat_status(n: Any, generation: int) -> dict[str, Any]:
-    return {"twoSquaresFound": bool(_fermat_pairs(n)), "pairs": _fermat_pairs(n),
-            "observedGeneration": generation}
+    pairs = [{"a": a, "b": b} for a, b in two_squares(n)]
+    return {"twoSquaresFound": bool(pairs), "pairs": pairs, "observedGeneration": generation}
 
 
 _NUMBER = _Plan(NUMBER, "n", None, "value", lambda _n, _v: {}, _number_status)
