@@ -100,13 +100,21 @@ def on_change_number(api: Api, namespace: str, name: str) -> None:
                                                            number["metadata"]["generation"]))
 
 
-def swallows_conflict_number(api: Api, namespace: str, name: str) -> None:
-    """Catches the 409 and carries on as if the write had happened."""
-    try:
-        reconcile_number(api, namespace, name)
-    except ApiException as exc:
-        if exc.status != 409:
-            raise
+def _swallowing_conflicts(right: Any, name: str) -> Any:
+    def reconcile(api: Api, namespace: str, obj_name: str) -> None:
+        """Catches the 409 and carries on as if the write had happened."""
+        try:
+            right(api, namespace, obj_name)
+        except ApiException as exc:
+            if exc.status != 409:
+                raise
+
+    reconcile.__name__ = name
+    return reconcile
+
+
+swallows_conflict_number = _swallowing_conflicts(reconcile_number, "swallows_conflict_number")
+swallows_conflict_tuple = _swallowing_conflicts(reconcile_tuple, "swallows_conflict_tuple")
 
 
 # --- mistakes with children ------------------------------------------------------------------
@@ -214,15 +222,6 @@ def drops_resource_version_tuple(api: Api, namespace: str, name: str) -> None:
             api.replace_namespaced_custom_object(GROUP, VERSION, namespace, NUMBER.plural,
                                                  f"{name}-{i}", child)
     reconcile_tuple(api, namespace, name)
-
-
-def swallows_conflict_tuple(api: Api, namespace: str, name: str) -> None:
-    """Catches the 409 and carries on as if the write had happened."""
-    try:
-        reconcile_tuple(api, namespace, name)
-    except ApiException as exc:
-        if exc.status != 409:
-            raise
 
 
 def never_deletes_fermat(api: Api, namespace: str, name: str) -> None:
