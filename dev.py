@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -128,6 +129,12 @@ def lab(extra: list[str]) -> int:
          "--LabApp.default_url=/lab/tree/10-getting-a-cluster.ipynb", *as_root, *extra],
         cwd=ROOT, env=env,
     )
+    def end(signum: int, _frame: object) -> None:  # terminal closed, or `kill`: clean up too
+        jupyter.terminate()
+        raise SystemExit(128 + signum)
+
+    for signum in (signal.SIGTERM, getattr(signal, "SIGHUP", signal.SIGTERM)):
+        signal.signal(signum, end)
     try:
         while True:
             try:

@@ -77,7 +77,7 @@ def test_at_80_columns_whole_columns_are_left_out_and_no_cell_is_cut() -> None:
     assert "…" not in text.replace("…/", "")  # no cell cut (a pending value is "…" on its own)
     assert all(len(line) <= 80 for line in text.splitlines())
     rows = [line.split() for line in text.splitlines() if line.startswith("ws ")]
-    assert ["ws", "squares-0", "1", "1", "yes", "True"] == rows[0][:6]
+    assert rows[0][:6] == ["ws", "squares-0", "1", "1", "yes", "True"]
     assert "(left out to fit 80 columns: OWNER" in text
     wide = render_text(snapshot_tables(snapshot, now=now), width=200)
     assert "left out" not in wide and "Tuple/squares" in wide
