@@ -6,6 +6,8 @@ re-installs only when ``pyproject.toml`` changed), then runs inside it. ``make l
 friends are aliases for these verbs.
 
     python3 dev.py lab      # the workshop: embedded cluster + JupyterLab on notebooks/
+                            #   (the cluster stops with the lab; --keep-cluster keeps it)
+    python3 dev.py up | down | status | reset   # the embedded cluster on its own
     python3 dev.py test     # everything CI checks: lint, import contracts, tests, notebooks
     python3 dev.py demo     # the workshop's story, headless, in a terminal
     python3 dev.py bench    # the benchmarks in bench/, printed as tables
@@ -18,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -63,6 +66,8 @@ def _env(**extra: str) -> dict[str, str]:
     env = dict(os.environ)
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
     env.setdefault("MATHCTL_HOME", str(ROOT / ".mathctl"))
+    # What mathctl prints as "stop it with …": neither mathctl nor .venv/bin is on PATH.
+    env.setdefault("MATHCTL_COMMAND", "python3 dev.py")
     env.update(extra)
     return env
 
@@ -99,17 +104,48 @@ def test(extra: list[str]) -> int:
 
 
 def lab(extra: list[str]) -> int:
+    """JupyterLab on notebooks/, with the embedded cluster unless a kubeconfig is chosen.
+
+    A cluster this verb started stops when the lab stops (Ctrl-C twice, or File → Shut Down),
+    unless ``--keep-cluster`` is given; one that already ran is left running.
+    """
+    keep = "--keep-cluster" in extra
+    extra = [a for a in extra if a != "--keep-cluster"]
     env = _env()
-    if env.get("MATHCTL_CLUSTER", "embedded") == "embedded" and "KUBECONFIG" not in os.environ:
+    embedded = (env.get("MATHCTL_CLUSTER", "embedded") == "embedded"
+                and "KUBECONFIG" not in os.environ)
+    started = False
+    if embedded:
+        started = subprocess.run([str(PY), "-m", "mathctl", "status"], cwd=ROOT, env=env,
+                                 capture_output=True).returncode != 0
         rc = run(PY, "-m", "mathctl", "up", env=env)
         if rc:
             return rc
+    run(PY, "-m", "mathctl.notebook.labsettings", "--quiet", env=env)
     # Jupyter refuses to run as root without --allow-root (containers, CI, cloud shells).
     as_root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
-    return run(
-        BIN / "jupyter", "lab", "--notebook-dir", ROOT / "notebooks",
-        "--LabApp.default_url=/lab/tree/10-getting-a-cluster.ipynb", *as_root, *extra, env=env,
+    jupyter = subprocess.Popen(
+        [str(BIN / "jupyter"), "lab", "--notebook-dir", str(ROOT / "notebooks"),
+         "--LabApp.default_url=/lab/tree/10-getting-a-cluster.ipynb", *as_root, *extra],
+        cwd=ROOT, env=env,
     )
+    def end(signum: int, _frame: object) -> None:  # terminal closed, or `kill`: clean up too
+        jupyter.terminate()
+        raise SystemExit(128 + signum)
+
+    for signum in (signal.SIGTERM, getattr(signal, "SIGHUP", signal.SIGTERM)):
+        signal.signal(signum, end)
+    try:
+        while True:
+            try:
+                return jupyter.wait()
+            except KeyboardInterrupt:
+                continue  # Ctrl-C reaches Jupyter too, which asks, or stops on a second one
+    finally:
+        if started and not keep:
+            run(PY, "-m", "mathctl", "down", env=env)
+        elif embedded:
+            print("The embedded cluster keeps running. Stop it with: python3 dev.py down")
 
 
 def browser(extra: list[str]) -> int:
@@ -135,6 +171,8 @@ def main(argv: list[str]) -> int:
         return test(extra)
     if verb == "lab":
         return lab(extra)
+    if verb in {"up", "down", "status", "reset"}:
+        return run(PY, "-m", "mathctl", verb, *extra, env=_env())
     if verb == "browser":
         return browser(extra)
     if verb == "demo":

@@ -25,6 +25,8 @@ VERBS: dict[str, tuple[str, str, str | None]] = {
                "mathctl.apiserver.lifecycle:cmd_status", None),
     "reset": ("stop the embedded API server and wipe its data",
               "mathctl.apiserver.lifecycle:cmd_reset", None),
+    "namespace": ("print your namespace (workshop-<login>, or $MATHCTL_NAMESPACE)",
+                  "mathctl.cluster:cmd_namespace", None),
     "run": ("run the Number/Tuple/Fermat controllers against the current cluster",
             "mathctl.controllers.runner:cmd_run", "mathctl.controllers.runner:add_run_args"),
     "scenarios": ("run the event-switch vs reconcile-loop scenarios side by side",

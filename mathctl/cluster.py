@@ -17,6 +17,7 @@ from __future__ import annotations
 import getpass
 import os
 import re
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -153,3 +154,15 @@ def learner_namespace(user: str | None = None) -> str:
     safe = re.sub(r"[^a-z0-9-]+", "-", user.lower()).strip("-")
     safe = safe[: 63 - len(NAMESPACE_PREFIX)].rstrip("-") or "learner"
     return NAMESPACE_PREFIX + safe
+
+
+def cmd_namespace(args: object) -> int:
+    """``mathctl namespace``: the learner's namespace, alone on a line, for use in a shell:
+    ``kubectl delete namespace "$(.venv/bin/mathctl namespace)"`` works where ``$USER`` is
+    unset (containers, CI), which ``workshop-$USER`` does not."""
+    try:
+        print(learner_namespace())
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0

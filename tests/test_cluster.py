@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -98,3 +99,17 @@ def test_learner_namespace_is_shared_by_notebooks_and_the_cli(monkeypatch: pytes
     monkeypatch.setenv("MATHCTL_NAMESPACE", "Not_Valid")
     with pytest.raises(ValueError, match="is not a valid namespace name"):
         learner_namespace()
+
+
+def test_mathctl_namespace_prints_the_name_for_a_shell_without_user(tmp_path: Path) -> None:
+    """`kubectl delete namespace "$(mathctl namespace)"` works where $USER is unset."""
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"USER", "LOGNAME", "MATHCTL_NAMESPACE"}}
+    out = subprocess.run([sys.executable, "-m", "mathctl", "namespace"], env=env, text=True,
+                         capture_output=True, timeout=60)
+    assert out.returncode == 0
+    name = out.stdout.strip()
+    assert name.startswith("workshop-") and name != "workshop-"

@@ -1,6 +1,9 @@
 """``mathctl up / down / status / reset``: the learner's embedded API server, in the background.
 
-State lives in ``$MATHCTL_HOME`` (default ``~/.mathctl``)::
+State lives in ``$MATHCTL_HOME``: by default ``.mathctl/`` inside the checkout when mathctl runs
+from one (``pip install -e``, what ``dev.py`` makes), so ``python3 dev.py lab``, ``python3 dev.py
+down`` and ``.venv/bin/mathctl down`` all mean the same server; ``~/.mathctl`` for an installed
+package (:func:`home`)::
 
     data/objects.db   the objects (SQLite, WAL)      data/token   the bearer token (0600)
     data/ca.crt       the CA that signed the server's certificate (certs.py)
@@ -55,8 +58,49 @@ class PortInUseError(ServerError):
     """The port asked for is taken by another program."""
 
 
+CHECKOUT = Path(__file__).resolve().parents[2]
+"""The source checkout this package runs from, when it is one (it has ``dev.py``)."""
+
+
 def home() -> Path:
-    return Path(os.environ.get("MATHCTL_HOME") or "~/.mathctl").expanduser()
+    """``$MATHCTL_HOME``, else :func:`default_home`."""
+    explicit = os.environ.get("MATHCTL_HOME")
+    return Path(explicit).expanduser() if explicit else default_home()
+
+
+def default_home() -> Path:
+    """The checkout's ``.mathctl`` (where ``dev.py`` keeps it) when running from a checkout,
+    else ``~/.mathctl``."""
+    if (CHECKOUT / "dev.py").is_file() and (CHECKOUT / "pyproject.toml").is_file():
+        return CHECKOUT / ".mathctl"
+    return Path("~/.mathctl").expanduser()
+
+
+def command_hint(verb: str) -> str:
+    """The command that runs ``mathctl <verb>`` on this same home, typed as printed.
+
+    ``dev.py`` sets ``MATHCTL_COMMAND`` (``python3 dev.py``) because neither ``mathctl`` nor
+    ``.venv/bin`` is on the learner's PATH; otherwise the script that is running now, spelled
+    as short as still works.
+    """
+    prefix = os.environ.get("MATHCTL_COMMAND")
+    if not prefix:
+        script = Path(sys.executable).parent / "mathctl"
+        on_path = shutil.which("mathctl")
+        prefix = "mathctl" if on_path and Path(on_path).resolve() == script.resolve() else (
+            _relative(script) if script.exists() else f"{sys.executable} -m mathctl")
+        explicit = os.environ.get("MATHCTL_HOME")
+        if explicit and Path(explicit).expanduser() != default_home():
+            prefix = f"MATHCTL_HOME={explicit} {prefix}"
+    return f"{prefix} {verb}"
+
+
+def _relative(path: Path) -> str:
+    """``path`` relative to the current directory when below it (``.venv/bin/mathctl``)."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 TOKEN_FILE = "token"
@@ -113,8 +157,13 @@ class ServerInfo(Endpoint):
 
 
 def write_kubeconfig(path: Path, url: str, token: str, ca_cert: Path, *,
-                     context: str = CONTEXT) -> None:
-    """A kubeconfig with one context, written mode 0600 (it holds the token)."""
+                     context: str = CONTEXT, namespace: str = "default") -> None:
+    """A kubeconfig with one context, written mode 0600 (it holds the token).
+
+    ``namespace`` is the context's namespace: what ``kubectl`` uses without ``-n``. The learner's
+    server gets the learner's namespace, so ``kubectl apply -f crds/samples/…`` lands where the
+    notebooks and ``mathctl run`` look.
+    """
     ca_data = base64.b64encode(ca_cert.read_bytes()).decode()
     text = (
         "# Written by mathctl for its embedded API server. Use it with:\n"
@@ -124,7 +173,7 @@ def write_kubeconfig(path: Path, url: str, token: str, ca_cert: Path, *,
         f"    certificate-authority-data: {ca_data}\n"
         f'users:\n- name: {context}\n  user:\n    token: "{token}"\n'
         f"contexts:\n- name: {context}\n  context:\n    cluster: {context}\n"
-        f"    user: {context}\n    namespace: default\n"
+        f"    user: {context}\n    namespace: {namespace}\n"
         f"current-context: {context}\n"
     )
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -144,6 +193,26 @@ def readyz(url: str, ca_cert: Path, timeout: float = 2.0) -> bool:
             return bool(response.status == 200)
     except (OSError, urllib.error.URLError):
         return False
+
+
+def ensure_namespace(info: ServerInfo, name: str, timeout: float = 5.0) -> None:
+    """Create namespace ``name`` on the server unless it exists (409 AlreadyExists is fine).
+
+    The learner's kubeconfig names it as its context namespace, and ``kubectl apply`` without
+    ``-n`` into a namespace that does not exist is refused (404), as on any cluster.
+    """
+    body = json.dumps({"apiVersion": "v1", "kind": "Namespace",
+                       "metadata": {"name": name}}).encode()
+    request = urllib.request.Request(
+        f"{info.url}/api/v1/namespaces", data=body, method="POST",
+        headers={"Authorization": f"Bearer {info.token}", "Content-Type": "application/json"})
+    context = ssl.create_default_context(cafile=str(info.ca_cert))
+    try:
+        with urllib.request.urlopen(request, timeout=timeout, context=context):
+            pass
+    except urllib.error.HTTPError as err:
+        if err.code != 409:
+            raise ServerError(f"could not create namespace {name!r}: HTTP {err.code}") from err
 
 
 def spawn(data_dir: Path, port: int, *, log_path: Path | None = None, detach: bool = False,
@@ -292,7 +361,14 @@ def ensure_running(where: Path | None = None, port: int | None = None
         (base / "port").write_text(str(actual))
     info = ServerInfo(pid=proc.pid, port=actual, data_dir=data_dir,
                       kubeconfig=base / "kubeconfig")
-    write_kubeconfig(info.kubeconfig, info.url, info.token, info.ca_cert)
+    from mathctl.cluster import learner_namespace  # stdlib-only; cluster imports this module
+
+    try:
+        namespace = learner_namespace()
+    except ValueError as exc:  # a bad $MATHCTL_NAMESPACE: the message says how to fix it
+        raise ServerError(str(exc)) from exc
+    ensure_namespace(info, namespace)
+    write_kubeconfig(info.kubeconfig, info.url, info.token, info.ca_cert, namespace=namespace)
     (base / "server.json").write_text(json.dumps({"pid": proc.pid, "port": actual,
                                                   "url": info.url}))
     return info, True
@@ -357,8 +433,9 @@ def cmd_up(args: argparse.Namespace) -> int:
     elapsed = (time.perf_counter() - started) * 1000
     print(f"The embedded API server runs (pid {info.pid}) at {info.url}, ready in "
           f"{elapsed:.0f} ms; data in {info.data_dir}.")
-    print(f"Use it with:  export KUBECONFIG={info.kubeconfig}")
-    print("Stop it with: mathctl down")
+    print(f"Use it with:  export KUBECONFIG={info.kubeconfig}   "
+          "(kubectl's default namespace there is yours)")
+    print(f"Stop it with: {command_hint('down')}")
     return 0
 
 
@@ -366,7 +443,8 @@ def cmd_down(args: argparse.Namespace) -> int:
     pid = stop(home())
     if pid is None:
         if not getattr(args, "quiet", False):
-            print("No embedded API server runs.")
+            print(f"No embedded API server runs for {home()} (no live server.json there). "
+                  "Another home? Set MATHCTL_HOME to it.")
         return 0
     if not getattr(args, "quiet", False):
         print(f"Stopped the embedded API server (pid {pid}); its data stays in {home() / 'data'}.")
@@ -376,7 +454,7 @@ def cmd_down(args: argparse.Namespace) -> int:
 def cmd_status(args: argparse.Namespace) -> int:
     info = running(home())
     if info is None:
-        print(f"No embedded API server runs for {home()}. Start one with: mathctl up")
+        print(f"No embedded API server runs for {home()}. Start one with: {command_hint('up')}")
         return 1
     print(f"The embedded API server runs (pid {info.pid}) at {info.url}; "
           f"data in {info.data_dir}; kubeconfig {info.kubeconfig}.")
@@ -391,5 +469,5 @@ def cmd_reset(args: argparse.Namespace) -> int:
     shutil.rmtree(base / "data", ignore_errors=True)
     (base / "kubeconfig").unlink(missing_ok=True)
     print(f"Wiped {base / 'data'}: every object and the token are gone. "
-          "`mathctl up` starts an empty server with a new token.")
+          f"`{command_hint('up')}` starts an empty server with a new token.")
     return 0

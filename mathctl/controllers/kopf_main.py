@@ -22,6 +22,7 @@ import kopf
 
 from mathctl.controllers.credentials import login_from
 from mathctl.controllers.dispatcher import Dispatcher
+from mathctl.controllers.events import attach as record_events
 from mathctl.controllers.operator import build_registry, configure_settings
 from mathctl.controllers.reconcile import KINDS
 from mathctl.controllers.runner import api_client_from_environment
@@ -33,6 +34,7 @@ _expose = os.environ.get("MATHCTL_SERVICE_EXPOSE") == "1"
 dispatcher = Dispatcher(api, workers=int(os.environ.get("MATHCTL_WORKERS", "4")),
                         resync=_resync or None,
                         kinds=(*KINDS, SERVICE_EXPOSE_KIND) if _expose else KINDS)
+record_events(dispatcher, api)
 build_registry(dispatcher, registry=kopf.get_default_registry(),
                login=login_from(api.configuration))
 

@@ -16,9 +16,9 @@ Handlers must return ``None``: kopf stores a handler's return value in the objec
 
 kopf settings tuned here (see :func:`configure_settings`) and why:
 
-- ``posting.enabled = False`` — no Kubernetes Events from kopf. Every posted Event is an API
-  write; the reconcile loops' account lives in our log instead, and a converged system makes
-  zero writes.
+- ``posting.enabled = False`` — no Kubernetes Events from kopf itself (it would post one per
+  handler run, converged or not). The operator records its own Events, only for changes
+  (:mod:`mathctl.controllers.events`), so a converged system still makes zero writes.
 - ``process.ultimate_exiting_timeout = None`` (notebook and ``mathctl run``) — otherwise kopf
   SIGKILLs the *whole process* if the operator ever ends other than through its stop flag: in a
   notebook that is the kernel. ``kopf run`` (a pod) keeps kopf's default safety net.

@@ -46,6 +46,8 @@ from kubernetes.client.exceptions import ApiException
 
 from mathctl.controllers.credentials import login_from
 from mathctl.controllers.dispatcher import Dispatcher, Key, OwnerOf, Stats
+from mathctl.controllers.events import EventRecorder
+from mathctl.controllers.events import attach as record_events
 from mathctl.controllers.learner import (
     RECONCILE_NAMES,
     LearnerCodeError,
@@ -137,6 +139,7 @@ class Operator:
         self._stop_flag = threading.Event()
         self._ready_flag = threading.Event()
         self._api: ApiClient | None = None
+        self._events: EventRecorder | None = None
         self.dispatcher: Dispatcher | None = None
         self.error: BaseException | None = None
         self.started_at: float | None = None
@@ -175,6 +178,7 @@ class Operator:
                                      kinds=self.kinds,
                                      thread_name=self._reconcile_threads,
                                      owner_of=as_owner_of(owner_of) if owner_of else None)
+        self._events = record_events(self.dispatcher, self._api)
         self._thread = threading.Thread(target=self._main, name=self._thread_name, daemon=True)
         with _running_lock:
             _running.append(self)
@@ -397,6 +401,9 @@ class Operator:
                 _running.remove(self)
         for name in _LOGGERS:
             logging.getLogger(name).removeHandler(self.log)
+        if self._events is not None:
+            self._events.close()
+            self._events = None
         if self._api is not None:
             self._api.close()
             self._api = None

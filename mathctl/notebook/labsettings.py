@@ -40,8 +40,10 @@ def install(prefix: str | Path | None = None) -> Path:
     return path
 
 
-def main() -> int:
-    print(f"JupyterLab settings for the workshop: {install()}")
+def main(argv: list[str] | None = None) -> int:
+    path = install()
+    if "--quiet" not in (sys.argv[1:] if argv is None else argv):
+        print(f"JupyterLab settings for the workshop: {path}")
     return 0
 
 

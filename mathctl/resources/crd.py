@@ -44,6 +44,13 @@ AGE = PrinterColumn(
     description="Time since the object was created.")
 """kubectl renders ``type: date`` as an age (``5m``), as kubebuilder's generated CRDs do."""
 
+READY = PrinterColumn(
+    name="Ready", type="string", json_path='.status.conditions[?(@.type=="Ready")].status',
+    description="The Ready condition's status: True once the object is converged.")
+REASON = PrinterColumn(
+    name="Reason", type="string", json_path='.status.conditions[?(@.type=="Ready")].reason',
+    description="Why the object is (not) Ready, e.g. TooManyChildren.")
+
 
 def field_column(name: str, section: Literal["spec", "status"], model: type, attr: str,
                  *, priority: int = 0) -> PrinterColumn:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from mathctl.resources.conditions import Condition
-from mathctl.resources.crd import AGE, CRDSource, field_column
+from mathctl.resources.crd import AGE, READY, REASON, CRDSource, field_column
 from mathctl.resources.group import FERMAT, KindNames
 from mathctl.resources.meta import KindObject, ObjectMeta, OwnerReference
 from mathctl.resources.numbers import conditions_field, observed_generation_field
@@ -87,6 +87,11 @@ FERMAT_CRD = CRDSource(
         field_column("Number", "spec", FermatSpec, "number"),
         field_column("Found", "status", FermatStatus, "two_squares_found"),
         field_column("Pairs", "status", FermatStatus, "pairs"),
+        # Above MAX_FERMAT_NUMBER no tree is built: Found and Pairs stay empty, while Expected
+        # holds the answer computed directly and Reason says TooManyChildren.
+        field_column("Expected", "status", FermatStatus, "expected_pairs"),
+        READY,
+        REASON,
         AGE,
     ),
 )

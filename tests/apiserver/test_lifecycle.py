@@ -155,3 +155,50 @@ def test_make_private_dir_creates_missing_parents(tmp_path: Path) -> None:
     target = tmp_path / "a" / "b"
     lifecycle.make_private_dir(target)
     assert _mode(target) == 0o700
+
+
+def test_the_learners_kubeconfig_defaults_to_their_namespace_which_exists(home: Path) -> None:
+    """kubectl without -n lands where the notebooks and `mathctl run` look (issue 13)."""
+    env = {**os.environ, "MATHCTL_HOME": str(home), "MATHCTL_NAMESPACE": "workshop-kim"}
+    env.pop("MATHCTL_COMMAND", None)
+    up = subprocess.run([sys.executable, "-m", "mathctl", "up", "--port", str(free_port())],
+                        env=env, text=True, capture_output=True, timeout=60)
+    assert up.returncode == 0, up.stderr
+    assert "    namespace: workshop-kim\n" in (home / "kubeconfig").read_text()
+    kubectl = subprocess.run(["kubectl", "--kubeconfig", str(home / "kubeconfig"), "get",
+                              "namespace", "workshop-kim", "-o", "name"],
+                             text=True, capture_output=True, timeout=60) \
+        if _has_kubectl() else None
+    if kubectl is not None:
+        assert kubectl.stdout.strip() == "namespace/workshop-kim", kubectl.stderr
+    # The stop command printed is one that works as typed: this interpreter's mathctl with
+    # this home (python -m mathctl here, so the script beside it or the module form).
+    stop_line = next(line for line in up.stdout.splitlines() if line.startswith("Stop it with"))
+    command = stop_line.removeprefix("Stop it with: ")
+    assert command.startswith(f"MATHCTL_HOME={home} ") and command.endswith(" down")
+
+
+def test_dev_py_names_its_own_verb_as_the_stop_command(home: Path) -> None:
+    env = {**os.environ, "MATHCTL_HOME": str(home), "MATHCTL_COMMAND": "python3 dev.py"}
+    up = subprocess.run([sys.executable, "-m", "mathctl", "up", "--port", str(free_port())],
+                        env=env, text=True, capture_output=True, timeout=60)
+    assert "Stop it with: python3 dev.py down" in up.stdout
+
+
+def test_down_without_a_server_says_where_it_looked(home: Path) -> None:
+    down = mathctl(home, "down")
+    assert down.returncode == 0
+    assert f"No embedded API server runs for {home}" in down.stdout
+
+
+def test_a_checkouts_mathctl_uses_the_checkouts_home(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`.venv/bin/mathctl down` finds the server `python3 dev.py lab` started (./.mathctl)."""
+    monkeypatch.delenv("MATHCTL_HOME", raising=False)
+    assert lifecycle.home() == lifecycle.CHECKOUT / ".mathctl"
+    assert (lifecycle.CHECKOUT / "dev.py").is_file()
+
+
+def _has_kubectl() -> bool:
+    import shutil
+
+    return shutil.which("kubectl") is not None

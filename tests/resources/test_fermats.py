@@ -52,10 +52,14 @@ def test_int64_max_is_a_valid_question() -> None:
     assert Fermat.from_dict({**BODY, "spec": {"number": INT64_MAX}}).spec.number == INT64_MAX
 
 
-def test_columns_are_number_found_pairs_age() -> None:
+def test_columns_are_number_found_pairs_expected_ready_reason_age() -> None:
+    """A Fermat too big for a tree shows its answer (Expected) and why (Reason)."""
     assert [(c.name, c.type, c.json_path) for c in FERMAT_CRD.columns] == [
         ("Number", "integer", ".spec.number"),
         ("Found", "boolean", ".status.twoSquaresFound"),
         ("Pairs", "string", ".status.pairs"),
+        ("Expected", "string", ".status.expectedPairs"),
+        ("Ready", "string", '.status.conditions[?(@.type=="Ready")].status'),
+        ("Reason", "string", '.status.conditions[?(@.type=="Ready")].reason'),
         ("Age", "date", ".metadata.creationTimestamp"),
     ]

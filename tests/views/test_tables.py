@@ -64,3 +64,20 @@ def test_empty_kinds_and_missing_crds_say_so() -> None:
         "No tuples found in ws namespace.",
         "Fermats: CRD fermats.math.mathctl.example is not installed; apply crds/ first.",
     ]
+
+
+def test_at_80_columns_whole_columns_are_left_out_and_no_cell_is_cut() -> None:
+    """``mathctl get -A`` in an 80-column terminal: each row readable, the omission said."""
+    parent = tuple_("squares", [1, 4, 9], all_squares=True, ready=3)
+    numbers = [number(f"squares-{i}", v, str(v), True, owner=parent, generation=2, observed=2)
+               for i, v in enumerate([1, 4, 9])]
+    snapshot = Snapshot.of(None, {"numbers": numbers, "tuples": [parent], "fermats": []})
+    now = datetime(2024, 5, 1, 12, 3, 7, tzinfo=UTC)
+    text = render_text(snapshot_tables(snapshot, now=now), width=80)
+    assert "…" not in text.replace("…/", "")  # no cell cut (a pending value is "…" on its own)
+    assert all(len(line) <= 80 for line in text.splitlines())
+    rows = [line.split() for line in text.splitlines() if line.startswith("ws ")]
+    assert rows[0][:6] == ["ws", "squares-0", "1", "1", "yes", "True"]
+    assert "(left out to fit 80 columns: OWNER" in text
+    wide = render_text(snapshot_tables(snapshot, now=now), width=200)
+    assert "left out" not in wide and "Tuple/squares" in wide
