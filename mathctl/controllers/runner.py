@@ -217,15 +217,14 @@ class Operator:
 
     @property
     def output(self) -> Any:
-        """An ``ipywidgets.Output`` that shows new log lines live (display it in a cell)."""
+        """A widget showing new log lines live, the newest always in sight (display it in a
+        cell); the live view's log box (:class:`mathctl.views.logbox.LogBox`), on its own."""
         if self._output is None:
-            import ipywidgets
+            from mathctl.views.logbox import LogBox
 
-            self._output = ipywidgets.Output(layout={"max_height": "16em", "overflow": "auto"})
-            for line in self.log.tail(20):
-                self._output.append_stdout(line + "\n")
+            self._output = LogBox(self.log.tail(20))
             self.log.attach(self._output)
-        return self._output
+        return self._output.widget
 
     @property
     def controllers(self) -> str:

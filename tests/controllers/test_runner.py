@@ -202,3 +202,17 @@ def test_mathctl_run_explains_a_controllers_file_it_cannot_use(
     assert done.returncode == 2
     assert done.stderr.startswith(expected), done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_output_is_a_log_box_with_the_newest_line_in_sight() -> None:
+    """``operator.output`` is the live view's log box (anchored at its newest line), fed by
+    the operator's log: not a fixed-height Output widget scrolled to its top (issue 13)."""
+    config = Configuration()
+    config.host = "https://127.0.0.1:9"
+    op = Operator(ApiClient(config), namespace="default")
+    widget = op.output
+    assert type(widget).__name__ == "HTML" and op.output is widget
+    box = op.log.outputs[-1]
+    box.append_stdout("12:00:00.123 INFO    Number default/n: status\n")
+    box.redraw()
+    assert "column-reverse" in widget.value and "Number default/n: status" in widget.value
