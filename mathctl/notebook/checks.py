@@ -25,13 +25,20 @@ from mathctl.notebook.checks_cluster import (
     check_number_manifest,
     check_reconcile_number,
 )
+from mathctl.notebook.checks_controllers import (
+    check_event_switch_tuple,
+    check_owner_of,
+    check_reconcile_fermat,
+    check_reconcile_tuple,
+)
 from mathctl.notebook.predictions import check_predictions
 from mathctl.resources.wire import to_wire
 
 __all__ = [
-    "check_fermat_children", "check_fizzbuzz", "check_is_square", "check_namespace_names",
-    "check_number_manifest", "check_number_status", "check_plan_children", "check_predictions",
-    "check_reconcile_number", "check_tuple_children",
+    "check_event_switch_tuple", "check_fermat_children", "check_fizzbuzz", "check_is_square",
+    "check_namespace_names", "check_number_manifest", "check_number_status", "check_owner_of",
+    "check_plan_children", "check_predictions", "check_reconcile_fermat",
+    "check_reconcile_number", "check_reconcile_tuple", "check_tuple_children",
 ]
 
 # --- stage 30: the pure pieces of the Number controller ------------------------------------

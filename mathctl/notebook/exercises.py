@@ -6,7 +6,12 @@ learner writes; in ``notebooks/NN-*.ipynb`` (what learners open) they become a s
 what to write and raises ``NotImplementedError``, so an unfilled notebook still runs top to
 bottom and its check cell answers with a hint. The outputs of the exercise cell, and of every
 later cell that mentions the exercise's name (its check cell first), are cleared — nbval then
-does not compare them; every other cell is copied as it is, outputs included.
+does not compare them; so are those of every cell from the one that starts the learner's own
+controllers (it names ``my_controllers.py``) on, since what they show is what the learner's
+code did — and those cells are tagged ``nbval-skip``: with the stubs unfilled no controller
+acts, so a cell waiting for a child to come back could only time out. (CI still runs them in
+the solution notebooks, on the solutions' ``my_controllers.py``.) Every other cell is copied
+as it is, outputs included.
 
     python -m mathctl.notebook.exercises            # rewrite notebooks/ from solutions/
     python -m mathctl.notebook.exercises --check    # exit 1 if notebooks/ is out of date
@@ -35,6 +40,9 @@ BEGIN = re.compile(
 )
 END = re.compile(r"^[ \t]*### END SOLUTION[ \t]*$")
 CHECK_CALL = re.compile(r"\bcheck_\w+\(")
+NBVAL_SKIP = "nbval-skip"
+LEARNER_RUN = re.compile(r"\bmy_controllers\.py\b")
+"""A cell that runs the learner's own controllers (``Operator(…, controllers="my_controllers.py")``)."""
 STAGE_FILE = re.compile(r"^\d\d-[a-z0-9-]+\.ipynb$")
 
 _REPO = Path(__file__).resolve().parents[2]
@@ -145,11 +153,16 @@ def exercise_notebook(solution: NotebookNode, where: str = "<notebook>") -> Note
     nb = copy.deepcopy(solution)
     cells = nb.cells
     learner_names: list[str] = []
+    learner_running = False
     for index, cell in enumerate(cells):
         if cell.cell_type != "code":
             continue
         if SOLUTION_TAG not in _tags(cell):
-            if any(re.search(rf"\b{re.escape(name)}\b", cell.source) for name in learner_names):
+            if learner_running:
+                cell.metadata["tags"] = [*_tags(cell), NBVAL_SKIP]
+            learner_running = learner_running or bool(LEARNER_RUN.search(cell.source))
+            if learner_running or any(re.search(rf"\b{re.escape(name)}\b", cell.source)
+                                      for name in learner_names):
                 _clear(cell)
             continue
         here = f"{where}, cell {index}"

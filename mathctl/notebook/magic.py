@@ -42,8 +42,8 @@ HEADER = """\
 # my_controllers.py: your controllers, as the %%my_controllers cells of the mathctl notebooks
 # saved them. Each such cell replaces the definitions of the same name here and keeps the rest.
 # The notebooks run this file (Operator(cluster, namespace=..., controllers="my_controllers.py"));
-# from a terminal, against the same cluster:
-#     mathctl run --controllers my_controllers.py [-n NAMESPACE]
+# from a terminal in the mathctl checkout, against the same cluster and namespace:
+#     .venv/bin/mathctl run --controllers notebooks/my_controllers.py
 """
 
 

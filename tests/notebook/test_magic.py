@@ -163,7 +163,7 @@ def test_a_cell_runs_and_its_definitions_are_saved_replacing_the_same_names(
         "\nimport math\n\n\nfrom math import isqrt\n\n\nLIMIT = 20\n\n\n# how many\n"
         "def count(n):\n    return min(n, LIMIT)\n\n\n"
         "def reconcile_number(api, namespace, name):\n    return isqrt(16)\n")
-    assert "mathctl run --controllers my_controllers.py" in HEADER
+    assert ".venv/bin/mathctl run --controllers notebooks/my_controllers.py" in HEADER
     found = load_controllers(Path("my_controllers.py"))
     assert found.reconcilers["Number"](None, "ns", "n") == 4  # type: ignore[arg-type]
 
