@@ -361,6 +361,8 @@ class Handlers:
                 f"the namespace of the object ({md['namespace']}) does not match the namespace "
                 f"on the request ({namespace})")
         current = self._existing(resource, namespace, name)
+        if resource.is_custom and not md.get("resourceVersion"):
+            raise _unconditional_update(resource, name)
         return self._apply_update(resource, current, obj, subresource, options)
 
     def patch(self, resource: Resource, namespace: str, name: str, body: bytes,
@@ -613,3 +615,16 @@ def _gc_finalizers(md: dict[str, Any], delete_options: dict[str, Any]) -> list[s
 
 def _fake_entry(obj: dict[str, Any]) -> Entry:
     return Entry(encode(obj), int(obj["metadata"].get("resourceVersion") or 0), obj)
+
+
+def _unconditional_update(resource: Resource, name: str) -> errors.ApiError:
+    """A PUT of a custom resource (or its /status) without ``metadata.resourceVersion``.
+
+    Custom resources do not allow unconditional updates (apiextensions-apiserver
+    pkg/registry/customresource/strategy.go: ``AllowUnconditionalUpdate`` is false), so kube's
+    generic store refuses it once the object is found (apiserver pkg/registry/generic/registry/
+    store.go, ``Update``): 422, the value printed as Go prints a uint64 zero with ``%#v``.
+    """
+    return errors.invalid(resource.group, resource.kind, name, [{
+        "reason": "FieldValueInvalid", "field": "metadata.resourceVersion",
+        "message": "Invalid value: 0x0: must be specified for an update"}])

@@ -42,7 +42,7 @@ END = re.compile(r"^[ \t]*### END SOLUTION[ \t]*$")
 CHECK_CALL = re.compile(r"\bcheck_\w+\(")
 NBVAL_SKIP = "nbval-skip"
 LEARNER_RUN = re.compile(r"\bmy_controllers\.py\b")
-"""A cell that runs the learner's own controllers (``Operator(…, controllers="my_controllers.py")``)."""
+"""A cell running the learner's controllers: ``Operator(…, controllers="my_controllers.py")``."""
 STAGE_FILE = re.compile(r"^\d\d-[a-z0-9-]+\.ipynb$")
 
 _REPO = Path(__file__).resolve().parents[2]

@@ -156,10 +156,23 @@ def test_update_with_a_stale_resource_version_is_409(http: Http, ns_path: str) -
                                    "kind": "numbers"}
 
 
-def test_update_without_resource_version_is_unconditional(http: Http, ns_path: str) -> None:
+def test_a_custom_resource_put_without_resource_version_is_refused(http: Http,
+                                                                   ns_path: str) -> None:
+    """Custom resources allow no unconditional update (apiextensions-apiserver
+    pkg/registry/customresource/strategy.go AllowUnconditionalUpdate() == false; the refusal is
+    in apiserver pkg/registry/generic/registry/store.go Update), for the object and /status."""
     http.post(f"{ns_path}/numbers", number("uc", 1)).raise_for_status()
-    r = http.put(f"{ns_path}/numbers/uc", number("uc", 5))
-    assert r.status_code == 200 and r.json()["spec"]["value"] == 5
+    for path in (f"{ns_path}/numbers/uc", f"{ns_path}/numbers/uc/status"):
+        r = http.put(path, number("uc", 5))
+        assert status_of(r) == (
+            422, "Invalid", 'Number.math.mathctl.example "uc" is invalid: '
+            "metadata.resourceVersion: Invalid value: 0x0: must be specified for an update")
+        assert r.json()["details"]["causes"] == [{
+            "reason": "FieldValueInvalid", "field": "metadata.resourceVersion",
+            "message": "Invalid value: 0x0: must be specified for an update"}]
+    assert http.get(f"{ns_path}/numbers/uc").json()["spec"]["value"] == 1
+    # A missing object is 404 first (the store finds no current version before it looks).
+    assert http.put(f"{ns_path}/numbers/ghost", number("ghost", 5)).status_code == 404
 
 
 def test_update_name_mismatch_is_400(http: Http, ns_path: str) -> None:
