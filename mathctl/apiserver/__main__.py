@@ -26,6 +26,7 @@ import socket
 import ssl
 import sys
 from pathlib import Path
+from typing import Any
 
 EXIT_PORT_IN_USE = 3
 
@@ -96,6 +97,7 @@ async def serve(args: argparse.Namespace) -> int:
     from aiohttp import web
 
     from mathctl.apiserver import certs
+    from mathctl.apiserver.decode import MAX_REQUEST_BYTES
     from mathctl.apiserver.server import build
 
     try:
@@ -114,8 +116,17 @@ async def serve(args: argparse.Namespace) -> int:
     tls.load_cert_chain(cert_path, key_path)
     # MATHCTL_APISERVER_LOG=INFO logs every request to stderr (the server log).
     access_log = logging.getLogger("mathctl.apiserver.access")
-    runner = web.ServerRunner(web.Server(server.api, access_log=access_log
-                                         if access_log.isEnabledFor(logging.INFO) else None),
+    http = web.Server(server.api, access_log=access_log
+                      if access_log.isEnabledFor(logging.INFO) else None)
+
+    def request_factory(*args: Any) -> web.BaseRequest:
+        # kube's --max-request-body-bytes (3 MiB); aiohttp's own default is 1 MiB. One byte
+        # more, so a body of exactly the limit is read and the handler's check answers 413.
+        return web.BaseRequest(*args, loop=asyncio.get_running_loop(),
+                               client_max_size=MAX_REQUEST_BYTES + 1)
+
+    http.request_factory = request_factory
+    runner = web.ServerRunner(http,
                               handle_signals=False,
                               shutdown_timeout=0.5)
     await runner.setup()

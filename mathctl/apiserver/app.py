@@ -28,7 +28,7 @@ from typing import Any
 
 from aiohttp import web
 
-from mathctl.apiserver import discovery, errors, escalation, openapi, paging, rbac
+from mathctl.apiserver import decode, discovery, errors, escalation, openapi, paging, rbac
 from mathctl.apiserver.conversion import view_raw
 from mathctl.apiserver.crds import CLEANUP_FINALIZER, CRD_STORAGE, validation_causes
 from mathctl.apiserver.handlers import Handlers, Options, Result
@@ -73,9 +73,16 @@ class ApiServer:
             return _status_response(exc)
         except asyncio.CancelledError:
             raise
-        except Exception as exc:
+        except web.HTTPRequestEntityTooLarge:
+            return _status_response(decode.too_large())
+        except RecursionError:
+            log.exception("%s %s nested too deeply", request.method, request.path_qs)
+            return _status_response(errors.bad_request(
+                "the object provided is nested too deeply for this server"))
+        except Exception:
+            # Details go to the server log only: a client never sees Python exception text.
             log.exception("%s %s failed", request.method, request.path_qs)
-            return _status_response(errors.internal(f"{type(exc).__name__}: {exc}"))
+            return _status_response(errors.internal("unexpected error; see the server's log"))
 
     # -- routing -------------------------------------------------------------------------
 
@@ -486,6 +493,24 @@ def _wants_table(request: web.BaseRequest) -> bool:
     return TABLE_KIND in accept and "g=meta.k8s.io" in accept
 
 
+def yaml_to_json(body: bytes) -> bytes:
+    """A YAML body as JSON bytes, as kube's YAML decoder (sigs.k8s.io/yaml) reads it: plain
+    JSON types only (no ``!!binary``, ``!!set`` or Python tags), aliases within goyaml's
+    "excessive aliasing" bound, and the result within the request limit."""
+    import yaml
+
+    from mathctl.apiserver.yamlsafe import load_plain
+
+    try:
+        obj = load_plain(body)
+    except yaml.YAMLError as exc:
+        raise errors.bad_request(f"error converting YAML to JSON: {exc}") from None
+    data = encode(obj)
+    if len(data) > decode.MAX_REQUEST_BYTES:
+        raise decode.too_large()
+    return data
+
+
 async def _body(request: web.BaseRequest, resource: Resource) -> bytes:
     """The body of a create/update as JSON bytes (YAML is converted; others get 415)."""
     content_type = _content_type(request)
@@ -493,12 +518,7 @@ async def _body(request: web.BaseRequest, resource: Resource) -> bytes:
     if content_type in ("", JSON, "*/*"):
         return body
     if content_type in ("application/yaml", "application/x-yaml"):
-        import yaml
-
-        try:
-            return encode(yaml.safe_load(body))
-        except yaml.YAMLError as exc:
-            raise errors.bad_request(f"error converting YAML to JSON: {exc}") from None
+        return yaml_to_json(body)
     accepted = [JSON, "application/yaml"]
     if not resource.is_custom:
         accepted.append("application/vnd.kubernetes.protobuf")

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from mathctl.apiserver import errors, meta, rbac
+from mathctl.apiserver import decode, errors, meta, rbac
 from mathctl.apiserver.conversion import to_storage, view, view_raw
 from mathctl.apiserver.registry import Registry, Resource
 from mathctl.apiserver.store import Entry, Store, encode
@@ -67,7 +67,10 @@ class Options:
 
 
 def decode_body(resource: Resource, body: bytes) -> dict[str, Any]:
-    """The request body as an object, or the 400 kube-apiserver answers for undecodable JSON."""
+    """The request body as an object, or the 400 kube-apiserver answers for undecodable JSON
+    (and the 400/413 of :mod:`mathctl.apiserver.decode` for shapes its decoder refuses)."""
+    if len(body) > decode.MAX_REQUEST_BYTES:
+        raise decode.too_large()
     try:
         obj = loads_request(body)
     except (ValueError, UnicodeDecodeError) as exc:
@@ -81,6 +84,7 @@ def decode_body(resource: Resource, body: bytes) -> dict[str, Any]:
     if resource.is_custom and not obj.get("kind"):
         # json.go: decoding into Unstructured needs the kind from the data itself.
         raise _unrecognized(resource, body, f"Object 'Kind' is missing in '{body.decode()}'")
+    decode.check_object(obj, resource.kind, resource.version)
     return obj
 
 
@@ -114,7 +118,10 @@ def loads_request(body: bytes | str) -> Any:
         if isinstance(exc, json.JSONDecodeError):
             raise
         text = body.decode() if isinstance(body, bytes) else body
-        found = next(m for m in _CONSTANT.finditer(text) if m.group(1))
+        found = next((m for m in _CONSTANT.finditer(text) if m.group(1)), None)
+        if found is None:  # Python's int-string limit (a number thousands of digits long)
+            raise ValueError("json: cannot unmarshal a number of more than 4300 digits; no "
+                             "Kubernetes field holds one") from None
         pos = found.start(1) + (1 if found.group(1).startswith("-") else 0)
         raise json.JSONDecodeError("Expecting value" if pos == found.start(1)
                                    else "in numeric literal", text, pos) from None
@@ -377,10 +384,13 @@ class Handlers:
         if content_type not in accepted:
             raise errors.unsupported_media_type(accepted)
         current = self._existing(resource, namespace, name)
+        if len(body) > decode.MAX_REQUEST_BYTES:
+            raise decode.too_large()
         try:
             patch_doc = loads_request(body)
         except (ValueError, UnicodeDecodeError) as exc:
             raise errors.bad_request(f"error decoding patch: {go_json_error(body, exc)}") from None
+        decode.check_patch(patch_doc, resource.kind, resource.version)
         target = view(resource, current)
         from mathctl.apiserver import patch as patching  # the patch engine (its own module)
 
@@ -398,6 +408,9 @@ class Handlers:
             raise errors.ApiError(exc.status_code, exc.reason, exc.message) from None
         if not isinstance(patched, dict):
             raise errors.bad_request("the patch did not produce an object")
+        decode.check_object(patched, resource.kind, resource.version)
+        if len(encode(patched)) > decode.MAX_REQUEST_BYTES:
+            raise decode.too_large()
         patched_md = patched.get("metadata")
         if not isinstance(patched_md, dict):
             patched_md = patched["metadata"] = {}
