@@ -101,7 +101,11 @@ def check_is_square(fn: Callable[[int], bool]) -> str:
     require_callable(fn, "is_square")
     for n in IS_SQUARE_CASES:
         got = call(fn, (n,), name="is_square",
-                   todo="return whether n is a perfect square, exactly for any size")
+                   todo="return whether n is a perfect square, exactly for any size",
+                   advise=lambda exc, n=n: (
+                       "No negative number is a square: return False for n < 0 before "
+                       "math.isqrt, which refuses negatives." if n < 0
+                       and isinstance(exc, ValueError) else None))
         want = is_square(n)
         if got is not want:
             raise Hint(_is_square_hint(n, got, want))
@@ -134,6 +138,14 @@ def check_number_status(fn: Callable[[int, int], Mapping[str, Any]]) -> str:
                 extra = (" — it tells readers which generation of the spec this status "
                          "describes, so set it to generation" if key == "observedGeneration"
                          else "")
+                if set(got) == {"status"}:
+                    extra = (": it returned {'status': …}; return the status itself (the "
+                             "dict with fizzBuzz, isSquare, observedGeneration), not wrapped")
+                elif key.lower() in {k.lower() for k in got if isinstance(k, str)}:
+                    wrong = next(k for k in got if isinstance(k, str)
+                                 and k.lower() == key.lower())
+                    extra = (f": it has {wrong!r} — Kubernetes field names are case-sensitive "
+                             f"camelCase, so write {key!r}")
                 raise Hint(f"{where} has no {key!r} key{extra}.")
             if got[key] != want[key] or type(got[key]) is not type(want[key]):
                 raise Hint(f"{where}[{key!r}] is {described(got[key])}, expected "
@@ -259,7 +271,8 @@ def check_fermat_children(fn: Callable[[str, int], Any]) -> str:
         got_names = [g for g, _ in got]
         if want[0][0] not in got_names:
             raise Hint(f"{where} has no child {want[0][0]!r} with {want[0][1]}: start at i = 0 "
-                       f"— {n} = 0² + {n}² counts when n is a square (25 = 0² + 5²).")
+                       f"— the Tuple [0, {n}] is the one that finds n when n is itself a "
+                       "square (25 = 0² + 5²).")
         if len(got) < len(want):
             raise Hint(f"{where} returned {len(got)} Tuples, expected {len(want)}: go up to "
                        f"and including i = n // 2 = {n // 2}, i.e. range(n // 2 + 1).")

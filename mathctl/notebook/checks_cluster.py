@@ -84,8 +84,11 @@ def check_number_manifest(fn: Callable[[str, int], Mapping[str, Any]], cluster: 
         if "status" in body:
             raise Hint(f"{where} has a status: leave it out — status is what the controller "
                        "observes and writes, through the status subresource.")
-        if (body.get("spec") or {}).get("value") != value:
-            raise Hint(f"{where}['spec']['value'] should be {value}.")
+        got_value = (body.get("spec") or {}).get("value")
+        if got_value != value:
+            raise Hint(f"{where}['spec']['value'] is {described(got_value)}, expected the "
+                       f"integer {value}" + (" — it is an int64 field: use the number, not "
+                       "a string" if isinstance(got_value, str) else "") + ".")
         try:
             api.create_namespaced_custom_object(GROUP, VERSION, namespace, NUMBER.plural,
                                                 dict(body), dry_run="All",

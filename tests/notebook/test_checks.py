@@ -131,3 +131,23 @@ def test_fermat_children_hints() -> None:
     assert "stop at i = n // 2" in str(checks.check_fermat_children.verdict(too_far))
     assert checks.check_fermat_children.verdict(
         lambda name, n: [(f"{name}-{i}", (i, n - i)) for i in range(n // 2 + 1)])
+
+
+@pytest.mark.parametrize(("check", "fn", "named"), [
+    # issue 11: hints that were false or vague, each naming what came back and what to change
+    (checks.check_fermat_children,
+     lambda name, n: [(f"{name}-{i}", [i, n - i]) for i in range(1, n // 2 + 1)],
+     "the Tuple [0, 13] is the one that finds n when n is itself a square"),
+    (checks.check_number_status,
+     lambda v, g: {"fizzbuzz": fizzbuzz(v), "isSquare": is_square(v), "observedGeneration": g},
+     "it has 'fizzbuzz' — Kubernetes field names are case-sensitive camelCase"),
+    (checks.check_number_status,
+     lambda v, g: {"status": {"fizzBuzz": fizzbuzz(v)}},
+     "it returned {'status': …}; return the status itself"),
+    (checks.check_is_square, lambda n: math.isqrt(n) ** 2 == n,
+     "return False for n < 0 before math.isqrt"),
+])
+def test_hints_name_what_came_back_and_the_fix(check: Any, fn: Any, named: str) -> None:
+    verdict = check.verdict(fn)
+    assert not verdict
+    assert named in " ".join(str(verdict).split())
