@@ -71,6 +71,9 @@ class ApiServer:
             return await self._dispatch(request)
         except errors.ApiError as exc:
             return _status_response(exc)
+        except errors.PageNotFound:
+            return web.Response(text="404 page not found\n", status=404,
+                                content_type="text/plain", charset="utf-8")
         except asyncio.CancelledError:
             raise
         except web.HTTPRequestEntityTooLarge:
@@ -112,7 +115,7 @@ class ApiServer:
             if len(parts) == 2:
                 group_doc = discovery.api_group(self.registry, parts[1])
                 if group_doc is None:
-                    raise errors.no_route()
+                    raise errors.PageNotFound()
                 return _json(group_doc)
             return await self._group_version(request, parts[1], parts[2], parts[3:])
         if head == "openapi":
@@ -120,7 +123,7 @@ class ApiServer:
                 return web.Response(body=openapi.V2_PROTOBUF,
                                     headers={"Content-Type": openapi.V2_PROTOBUF_TYPE})
             return _json(openapi.document(self.registry, parts[1:]))
-        raise errors.no_route()
+        raise errors.PageNotFound()
 
     def _public(self, path: str) -> web.StreamResponse:
         if path.startswith("/version"):
@@ -156,7 +159,7 @@ class ApiServer:
     async def _group_version(self, request: web.BaseRequest, group: str, version: str,
                              rest: list[str]) -> web.StreamResponse:
         if not self.registry.has_group_version(group, version):
-            raise errors.no_route()
+            raise errors.PageNotFound()
         if not rest:
             doc = discovery.api_resource_list(self.registry, group, version)
             if doc is None:

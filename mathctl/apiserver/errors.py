@@ -59,6 +59,16 @@ def not_found(group: str, resource: str, name: str) -> ApiError:
                     _details(group, resource, name))
 
 
+class PageNotFound(Exception):
+    """A path outside every API group and version this server serves.
+
+    kube-apiserver's handler chain ends in Go's ``http.NotFound`` for these (the aggregator's
+    and the API groups' muxes know nothing of them): a plain-text ``404 page not found``,
+    not a ``Status`` (staging/src/k8s.io/apiserver/pkg/server/mux/pathrecorder.go,
+    NotFoundHandler).
+    """
+
+
 def no_route() -> ApiError:
     """A path no resource answers (go-restful's 404 through ``serviceErrorHandler``).
 

@@ -34,12 +34,21 @@ def test_plain_http_is_refused(http: Http) -> None:
         requests.get(http.url.replace("https://", "http://") + "/healthz", timeout=5)
 
 
-@pytest.mark.parametrize("path", ["/api/v1/foos", "/apis/math.mathctl.example/v1beta1/foos",
-                                  "/apis/nope.example/v1", "/apis/nope.example/v1/things",
-                                  "/nonsense"])
-def test_unknown_paths_are_404(http: Http, path: str) -> None:
+@pytest.mark.parametrize("path", ["/api/v1/foos", "/apis/math.mathctl.example/v1beta1/foos"])
+def test_an_unknown_resource_of_a_served_version_is_a_404_status(http: Http, path: str) -> None:
     assert status_of(http.get(path)) == (404, "NotFound",
                                          "the server could not find the requested resource")
+
+
+@pytest.mark.parametrize("path", ["/apis/nope.example", "/apis/nope.example/v1",
+                                  "/apis/nope.example/v1/things",
+                                  "/apis/math.mathctl.example/v9", "/nonsense"])
+def test_a_path_outside_every_group_version_is_a_plain_404_page(http: Http, path: str) -> None:
+    """kube's handler chain ends in Go's http.NotFound for these, not in a Status
+    (apiserver pkg/server/mux/pathrecorder.go NotFoundHandler)."""
+    r = http.get(path)
+    assert (r.status_code, r.text) == (404, "404 page not found\n")
+    assert r.headers["Content-Type"].startswith("text/plain")
 
 
 def test_status_of_a_resource_without_that_subresource_is_404(http: Http,
