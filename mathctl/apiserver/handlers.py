@@ -201,8 +201,10 @@ class Handlers:
                     f"API version ({resource.api_version})")
         if kind and kind != resource.kind:
             if resource.is_custom:
-                # customResourceValidator.ValidateTypeMeta
-                raise errors.invalid(resource.group, resource.kind,
+                # customResourceValidator.ValidateTypeMeta; rest.BeforeCreate/BeforeUpdate name
+                # the Invalid error after the object's own kind (its GroupVersionKind), so
+                # details.kind is the body's kind.
+                raise errors.invalid(resource.group, str(kind),
                                      (obj.get("metadata") or {}).get("name", ""),
                                      [_schema().FieldError.make(
                                          "FieldValueInvalid", "kind", kind,
