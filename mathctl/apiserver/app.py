@@ -28,7 +28,16 @@ from typing import Any
 
 from aiohttp import web
 
-from mathctl.apiserver import decode, discovery, errors, escalation, openapi, paging, rbac
+from mathctl.apiserver import (
+    decode,
+    discovery,
+    errors,
+    escalation,
+    listoptions,
+    openapi,
+    paging,
+    rbac,
+)
 from mathctl.apiserver.conversion import view_raw
 from mathctl.apiserver.crds import CLEANUP_FINALIZER, CRD_STORAGE, validation_causes
 from mathctl.apiserver.handlers import Handlers, Options, Result
@@ -325,6 +334,7 @@ class ApiServer:
     def _list(self, request: web.BaseRequest, resource: Resource,
               namespace: str | None) -> web.StreamResponse:
         query = request.query
+        listoptions.check(query, watch=False)
         page = paging.list_page(self.store, self.hub, resource.storage, namespace,
                                 self._matcher(request, resource), _int_param(query, "limit"),
                                 query.get("continue", ""))
@@ -353,6 +363,7 @@ class ApiServer:
     async def _watch(self, request: web.BaseRequest, resource: Resource,
                      namespace: str | None, name: str | None) -> web.StreamResponse:
         query = request.query
+        listoptions.check(query, watch=True)
         # The request's deadline counts from its start (kube: the request context's).
         deadline = asyncio.get_running_loop().time() + (
             _float_param(query, "timeoutSeconds") or DEFAULT_WATCH_SECONDS)
@@ -576,13 +587,7 @@ def _options(query: Any) -> Options:
 
 
 def _int_param(query: Any, key: str) -> int | None:
-    text = query.get(key)
-    if text in (None, ""):
-        return None
-    try:
-        return int(text)
-    except ValueError:
-        raise errors.bad_request(f'invalid value for {key}: "{text}"') from None
+    return listoptions.go_int(query, key)
 
 
 def _float_param(query: Any, key: str) -> float | None:
