@@ -29,6 +29,7 @@ from typing import Any
 from aiohttp import web
 
 from mathctl.apiserver import (
+    corevalidation,
     decode,
     discovery,
     errors,
@@ -72,6 +73,8 @@ class ApiServer:
         # ServiceAccount tokens (TokenRequest) and RBAC for them; the admin token bypasses both.
         self.tokens: TokenIssuer | None = None
         handlers.validators[CRD_STORAGE] = validation_causes
+        handlers.validators["configmaps"] = corevalidation.validate_configmap
+        handlers.validators["secrets"] = corevalidation.validate_secret
         handlers.delete_finalizers[CRD_STORAGE] = CLEANUP_FINALIZER
         handlers.admission.append(escalation.Guard(store))
 

@@ -60,7 +60,28 @@ def check_object(obj: Mapping[str, Any], kind: str, version: str) -> None:
     meta = obj.get("metadata")
     if meta is not None:
         _check_metadata(meta, kind, version)
+    for field, go_type in _TYPED.get(kind, ()):
+        value = obj.get(field)
+        if value is None:
+            continue
+        if go_type == "bool" and not isinstance(value, bool):
+            raise cannot_handle(kind, version, _unmarshal(value, f"{kind}.{field}", "bool"))
+        if go_type != "bool" and (not isinstance(value, dict)
+                                  or not all(isinstance(v, str) for v in value.values())):
+            bad = value if not isinstance(value, dict) else next(
+                v for v in value.values() if not isinstance(v, str))
+            raise cannot_handle(kind, version, _unmarshal(
+                bad, f"{kind}.{field}", go_type if not isinstance(value, dict) else "string"))
     _walk(obj, kind, version)
+
+
+_TYPED: dict[str, tuple[tuple[str, str], ...]] = {
+    # the built-ins' typed top-level fields a learner's manifest may get wrong
+    "ConfigMap": (("data", "map[string]string"), ("binaryData", "map[string][]uint8"),
+                  ("immutable", "bool")),
+    "Secret": (("data", "map[string][]uint8"), ("stringData", "map[string]string"),
+               ("immutable", "bool")),
+}
 
 
 def _check_metadata(meta: Any, kind: str, version: str) -> None:

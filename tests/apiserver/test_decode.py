@@ -142,3 +142,29 @@ def test_fuzzed_bodies_get_a_status_never_exception_text(
     assert code != 500 or "unexpected error; see the server's log" in message, message
     assert not PYTHON_TEXT.search(message), message
     assert http.get("/readyz").status_code == 200
+
+
+@pytest.mark.parametrize(("body", "code", "words"), [
+    # decode errors (typed fields): 400
+    ({"data": 5}, 400, "json: cannot unmarshal number into Go struct field ConfigMap.data of "
+                       "type map[string]string"),
+    ({"data": "xx"}, 400, "json: cannot unmarshal string into Go struct field ConfigMap.data of "
+                          "type map[string]string"),
+    ({"immutable": "<script>"}, 400, "json: cannot unmarshal string into Go struct field "
+                                     "ConfigMap.immutable of type bool"),
+    # ValidateConfigMap: 422
+    ({"data": {"a\x00b": "v"}}, 422, "a valid config key must consist of alphanumeric "
+                                     "characters"),
+])
+def test_configmaps_kube_refuses_are_refused_and_lists_keep_working(
+        http: Http, namespace: str, body: dict[str, object], code: int, words: str) -> None:
+    """pkg/apis/core/validation/validation.go ValidateConfigMap; typed decode errors from
+    apiserver handlers/create.go."""
+    core = f"/api/v1/namespaces/{namespace}"
+    r = http.post(f"{core}/configmaps", {"apiVersion": "v1", "kind": "ConfigMap",
+                                         "metadata": {"name": "odd"}, **body})
+    got_code, _reason, message = status_of(r)
+    assert got_code == code and words in message, message
+    listed = http.get("/api/v1/configmaps", headers={
+        "Accept": "application/json;as=Table;v=v1;g=meta.k8s.io,application/json"})
+    assert listed.status_code == 200
