@@ -247,7 +247,9 @@ class Handlers:
         warnings: list[str] = []
         if unknown and options.field_validation == "Strict":
             text = ", ".join(f'unknown field "{p}"' for p in unknown)
-            raise errors.bad_request(f"strict decoding error: {text}")
+            # The typed decoder's wording (apiserver handlers/create.go): kubectl shows it whole.
+            raise decode.cannot_handle(resource.kind, resource.version,
+                                       f"strict decoding error: {text}")
         if unknown and options.field_validation == "Warn":
             warnings = [f'unknown field "{p}"' for p in unknown]
         if fast.has_defaults:
