@@ -34,7 +34,7 @@ class Http:
         verify: str | bool = config.ssl_ca_cert or bool(config.verify_ssl)
         if token is not None:
             return cls(cluster.server, token, verify)
-        own = config.api_key.get("authorization", "").removeprefix("Bearer ")
+        own = bearer_of(config)
         cert = (config.cert_file, config.key_file) if config.cert_file else None
         return cls(cluster.server, own, verify, cert)
 
@@ -65,6 +65,18 @@ class Http:
 
     def delete(self, path: str, body: Any = None, **kw: Any) -> requests.Response:
         return self.request("DELETE", path, body, **kw)
+
+
+def bearer_of(config: Any) -> str | None:
+    """The bearer token a ``kubernetes.client.Configuration`` sends, if any. A kubeconfig's token
+    is stored under ``BearerToken``, a hand-built one's under ``authorization``; the generated
+    ``auth_settings()`` reads both (after an exec plugin's refresh hook has run)."""
+    if config.refresh_api_key_hook is not None:
+        config.refresh_api_key_hook(config)
+    for setting in config.auth_settings().values():
+        if setting["in"] == "header" and setting["key"].lower() == "authorization":
+            return str(setting["value"]).removeprefix("Bearer ") or None
+    return None
 
 
 def number(name: str, value: Any = 1, **metadata: Any) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from kubernetes import client
 
 from mathctl.cluster import Cluster, wait_for
 
-from .kube import GROUP, VERSION, number
+from .kube import GROUP, VERSION, bearer_of, number
 
 
 @pytest.fixture
@@ -31,7 +31,7 @@ def operator(target: Cluster, crds: list[str], namespace: str
 
     @kopf.on.login(registry=registry)
     def login(**_: Any) -> kopf.ConnectionInfo:
-        token = config.api_key.get("authorization", "").removeprefix("Bearer ") or None
+        token = bearer_of(config)
         return kopf.ConnectionInfo(server=config.host, ca_path=config.ssl_ca_cert,
                                    scheme="Bearer" if token else None, token=token,
                                    certificate_path=config.cert_file,
