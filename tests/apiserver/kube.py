@@ -15,13 +15,28 @@ API = f"/apis/{GROUP}/{VERSION}"
 class Http:
     """Raw requests to one server: ``http.get("/api/v1/namespaces")`` → ``requests.Response``."""
 
-    def __init__(self, url: str, token: str | None, ca_cert: str) -> None:
+    def __init__(self, url: str, token: str | None, ca_cert: str | bool | None,
+                 cert: tuple[str, str] | None = None) -> None:
         self.url = url
         self.session = requests.Session()
         self.session.trust_env = False   # REQUESTS_CA_BUNDLE would override verify=
-        self.session.verify = ca_cert
+        self.session.verify = True if ca_cert is None else ca_cert
+        if cert:   # a kubeconfig user with a client certificate (kind, minikube) instead of a token
+            self.session.cert = cert
         if token:
             self.session.headers["Authorization"] = f"Bearer {token}"
+
+    @classmethod
+    def for_cluster(cls, cluster: Any, token: str | None = None) -> Http:
+        """Raw requests to ``cluster`` (a ``mathctl.cluster.Cluster``) as its kubeconfig user, or
+        with ``token`` alone (no client certificate) when one is given."""
+        config = cluster.api_client.configuration
+        verify: str | bool = config.ssl_ca_cert or bool(config.verify_ssl)
+        if token is not None:
+            return cls(cluster.server, token, verify)
+        own = bearer_of(config)
+        cert = (config.cert_file, config.key_file) if config.cert_file else None
+        return cls(cluster.server, own, verify, cert)
 
     def request(self, method: str, path: str, body: Any = None, *,
                 content_type: str = "application/json", raw: bytes | None = None,
@@ -52,6 +67,18 @@ class Http:
         return self.request("DELETE", path, body, **kw)
 
 
+def bearer_of(config: Any) -> str | None:
+    """The bearer token a ``kubernetes.client.Configuration`` sends, if any. A kubeconfig's token
+    is stored under ``BearerToken``, a hand-built one's under ``authorization``; the generated
+    ``auth_settings()`` reads both (after an exec plugin's refresh hook has run)."""
+    if config.refresh_api_key_hook is not None:
+        config.refresh_api_key_hook(config)
+    for setting in config.auth_settings().values():
+        if setting["in"] == "header" and setting["key"].lower() == "authorization":
+            return str(setting["value"]).removeprefix("Bearer ") or None
+    return None
+
+
 def number(name: str, value: Any = 1, **metadata: Any) -> dict[str, Any]:
     return {"apiVersion": f"{GROUP}/{VERSION}", "kind": "Number",
             "metadata": {"name": name, **metadata}, "spec": {"value": value}}
@@ -66,7 +93,7 @@ def status_of(response: requests.Response) -> tuple[int, str, str]:
     return body["code"], body.get("reason", ""), body["message"]
 
 
-def service_account_http(embedded: Any, http: Http, namespace: str, name: str) -> Http:
+def service_account_http(target: Any, http: Http, namespace: str, name: str) -> Http:
     """Create ServiceAccount ``namespace/name`` and a client that holds only its token."""
     created = http.post(f"/api/v1/namespaces/{namespace}/serviceaccounts",
                         {"apiVersion": "v1", "kind": "ServiceAccount",
@@ -76,5 +103,4 @@ def service_account_http(embedded: Any, http: Http, namespace: str, name: str) -
                        {"apiVersion": "authentication.k8s.io/v1", "kind": "TokenRequest",
                         "spec": {}})
     assert answer.status_code == 201, answer.text
-    config = embedded.api_client.configuration
-    return Http(embedded.server, answer.json()["status"]["token"], config.ssl_ca_cert)
+    return Http.for_cluster(target, answer.json()["status"]["token"])

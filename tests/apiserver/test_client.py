@@ -1,4 +1,4 @@
-"""The official ``kubernetes`` client, unchanged, against the embedded server."""
+"""The official ``kubernetes`` client, unchanged, against the cluster under test."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from .kube import GROUP, VERSION, number
 pytestmark = pytest.mark.usefixtures("crds")
 
 
-def test_core_v1(embedded: Cluster, namespace: str) -> None:
-    core = client.CoreV1Api(embedded.api_client)
+def test_core_v1(target: Cluster, namespace: str) -> None:
+    core = client.CoreV1Api(target.api_client)
     assert "default" in [n.metadata.name for n in core.list_namespace().items]
     cm = core.create_namespaced_config_map(namespace, client.V1ConfigMap(
         metadata=client.V1ObjectMeta(name="cfg", labels={"app": "x"}), data={"k": "v"}))
@@ -37,8 +37,8 @@ def test_core_v1(embedded: Cluster, namespace: str) -> None:
     assert gone.value.status == 404
 
 
-def test_custom_objects(embedded: Cluster, namespace: str) -> None:
-    api = client.CustomObjectsApi(embedded.api_client)
+def test_custom_objects(target: Cluster, namespace: str) -> None:
+    api = client.CustomObjectsApi(target.api_client)
     made = api.create_namespaced_custom_object(GROUP, VERSION, namespace, "numbers",
                                                number("n", 9))
     assert made["metadata"]["generation"] == 1, "201 with a body (the client returns it)"
@@ -61,8 +61,8 @@ def test_custom_objects(embedded: Cluster, namespace: str) -> None:
     api.delete_namespaced_custom_object(GROUP, VERSION, namespace, "numbers", "n")
 
 
-def test_apiextensions(embedded: Cluster) -> None:
-    ext = client.ApiextensionsV1Api(embedded.api_client)
+def test_apiextensions(target: Cluster) -> None:
+    ext = client.ApiextensionsV1Api(target.api_client)
     crd = ext.read_custom_resource_definition("numbers.math.mathctl.example")
     assert crd.spec.names.short_names == ["num"]
     assert {c.type: c.status for c in crd.status.conditions} == {
@@ -70,20 +70,20 @@ def test_apiextensions(embedded: Cluster) -> None:
     assert crd.status.stored_versions == ["v1beta1"]
 
 
-def test_leases_and_events(embedded: Cluster, namespace: str) -> None:
-    coord = client.CoordinationV1Api(embedded.api_client)
+def test_leases_and_events(target: Cluster, namespace: str) -> None:
+    coord = client.CoordinationV1Api(target.api_client)
     lease = coord.create_namespaced_lease(namespace, client.V1Lease(
         metadata=client.V1ObjectMeta(name="leader"),
         spec=client.V1LeaseSpec(holder_identity="me", lease_duration_seconds=15)))
     assert lease.spec.holder_identity == "me"
-    events = client.EventsV1Api(embedded.api_client)
+    events = client.EventsV1Api(target.api_client)
     made = events.create_namespaced_event(namespace, client.EventsV1Event(
         metadata=client.V1ObjectMeta(name="e"), event_time="2024-01-01T00:00:00.000000Z",
         reason="Tested", note="hi", type="Normal", action="Test",
         reporting_controller="mathctl/test", reporting_instance="t",
         regarding=client.V1ObjectReference(kind="Lease", name="leader", namespace=namespace)))
     assert made.note == "hi"
-    core_view = client.CoreV1Api(embedded.api_client).read_namespaced_event("e", namespace)
+    core_view = client.CoreV1Api(target.api_client).read_namespaced_event("e", namespace)
     assert core_view.message == "hi" and core_view.involved_object.name == "leader"
 
 
@@ -99,8 +99,8 @@ def test_leases_and_events(embedded: Cluster, namespace: str) -> None:
     ("RbacAuthorizationV1Api", "create_namespaced_role", {"metadata": {"name": "r"},
                                                          "rules": []}),
 ])
-def test_store_only_builtins(embedded: Cluster, namespace: str, api: str, create: str,
+def test_store_only_builtins(target: Cluster, namespace: str, api: str, create: str,
                              body: dict) -> None:
-    instance = getattr(client, api)(embedded.api_client)
+    instance = getattr(client, api)(target.api_client)
     made = getattr(instance, create)(namespace, body)
     assert made.metadata.uid and made.metadata.name == body["metadata"]["name"]

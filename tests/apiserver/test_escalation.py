@@ -167,8 +167,8 @@ def _grant(http: Http, namespace: str, name: str, *rules: dict[str, Any]) -> Non
 
 
 def test_a_service_account_cannot_bind_itself_to_cluster_admin(
-        embedded: Any, http: Http, namespace: str) -> None:
-    sa = service_account_http(embedded, http, namespace, "binder")
+        target: Any, http: Http, namespace: str) -> None:
+    sa = service_account_http(target, http, namespace, "binder")
     _grant(http, namespace, "binder", rule([RBAC], ["rolebindings"], ["create", "get", "list"]))
     base = f"/apis/{RBAC}/v1/namespaces/{namespace}"
     attack = {"apiVersion": f"{RBAC}/v1", "kind": "RoleBinding", "metadata": {"name": "x"},
@@ -193,8 +193,8 @@ def test_a_service_account_cannot_bind_itself_to_cluster_admin(
 
 
 def test_a_service_account_may_write_roles_it_holds_or_may_escalate(
-        embedded: Any, http: Http, namespace: str) -> None:
-    sa = service_account_http(embedded, http, namespace, "binder")
+        target: Any, http: Http, namespace: str) -> None:
+    sa = service_account_http(target, http, namespace, "binder")
     _grant(http, namespace, "binder", rule([RBAC], ["roles"], ["create", "get"]))
     base = f"/apis/{RBAC}/v1/namespaces/{namespace}/roles"
 

@@ -1,4 +1,4 @@
-"""kopf, unchanged, against the embedded server: a minimal operator sees create, update, delete.
+"""kopf, unchanged, against the cluster under test: a minimal operator sees create, update, delete.
 
 Run the way ``FACTS.md`` says kopf runs in a notebook: its own thread and event loop, a fresh
 ``OperatorRegistry``, a login handler, ``ready_flag``/``stop_flag``. The operator adds its
@@ -19,21 +19,23 @@ from kubernetes import client
 
 from mathctl.cluster import Cluster, wait_for
 
-from .kube import GROUP, VERSION, number
+from .kube import GROUP, VERSION, bearer_of, number
 
 
 @pytest.fixture
-def operator(embedded: Cluster, crds: list[str], namespace: str
+def operator(target: Cluster, crds: list[str], namespace: str
              ) -> Iterator[list[tuple[str, str]]]:
     seen: list[tuple[str, str]] = []
     registry = kopf.OperatorRegistry()
-    config = embedded.api_client.configuration
+    config = target.api_client.configuration
 
     @kopf.on.login(registry=registry)
     def login(**_: Any) -> kopf.ConnectionInfo:
-        token = config.api_key["authorization"].removeprefix("Bearer ")
+        token = bearer_of(config)
         return kopf.ConnectionInfo(server=config.host, ca_path=config.ssl_ca_cert,
-                                   scheme="Bearer", token=token)
+                                   scheme="Bearer" if token else None, token=token,
+                                   certificate_path=config.cert_file,
+                                   private_key_path=config.key_file)
 
     @kopf.on.create(GROUP, VERSION, "numbers", registry=registry)
     def created(name: str, spec: dict[str, Any], patch: kopf.Patch, body: kopf.Body,
@@ -70,8 +72,8 @@ def operator(embedded: Cluster, crds: list[str], namespace: str
 
 
 def test_kopf_reacts_to_create_update_delete(operator: list[tuple[str, str]],
-                                             embedded: Cluster, namespace: str) -> None:
-    api = client.CustomObjectsApi(embedded.api_client)
+                                             target: Cluster, namespace: str) -> None:
+    api = client.CustomObjectsApi(target.api_client)
     api.create_namespaced_custom_object(GROUP, VERSION, namespace, "numbers", number("n", 4))
     wait_for(lambda: ("create", "n") in operator, 20, "kopf to see the create")
 
@@ -92,7 +94,7 @@ def test_kopf_reacts_to_create_update_delete(operator: list[tuple[str, str]],
     wait_for(lambda: not api.list_namespaced_custom_object(
         GROUP, VERSION, namespace, "numbers")["items"], 20,
         "the Number to go once kopf removed its finalizer")
-    core = client.CoreV1Api(embedded.api_client)
+    core = client.CoreV1Api(target.api_client)
     wait_for(lambda: [e for e in core.list_namespaced_event(namespace).items
                       if e.involved_object.name == "n" and e.reason == "Seen"],
              20, "kopf's event about the Number (POST to the v1 events API)")

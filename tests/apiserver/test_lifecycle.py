@@ -14,6 +14,9 @@ import pytest
 
 from mathctl.apiserver import lifecycle
 
+pytestmark = pytest.mark.embedded_only(
+    "`mathctl up/down/status/reset` and the embedded server's data dir and files")
+
 
 def free_port() -> int:
     with socket.socket() as s:

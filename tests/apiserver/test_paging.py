@@ -18,7 +18,6 @@ import pytest
 
 from mathctl.apiserver import errors, paging
 from mathctl.apiserver.store import Store
-from mathctl.apiserver.testing import EmbeddedServer
 from mathctl.apiserver.watch import WatchHub
 
 from .kube import Http, status_of
@@ -134,22 +133,20 @@ def test_bad_tokens_are_400_in_kube_s_words(store: Store, token: str, message: s
     assert (caught.value.code, caught.value.message) == (400, message)
 
 
-def test_paging_over_http_reads_every_object_once() -> None:
-    with EmbeddedServer() as server:
-        http = Http(server.url, server.token, str(server.ca_cert))
-        path = "/api/v1/namespaces/default/configmaps"
-        for i in range(25):
-            http.post(path, {"metadata": {"name": f"cm{i:02}"}}).raise_for_status()
-        seen: list[str] = []
-        token, pages = "", 0
-        while True:
-            page = http.get(f"{path}?limit=10" + (f"&continue={token}" if token else "")).json()
-            seen += [item["metadata"]["name"] for item in page["items"]]
-            pages += 1
-            token = page["metadata"].get("continue", "")
-            if not token:
-                break
-        assert seen == [f"cm{i:02}" for i in range(25)] and pages == 3
-        code, reason, message = status_of(http.get(f"{path}?limit=1&continue=%25"))
-        assert (code, reason) == (400, "BadRequest")
-        assert message.startswith("invalid continue token: continue key is not valid")
+def test_paging_over_http_reads_every_object_once(http: Http, namespace: str) -> None:
+    path = f"/api/v1/namespaces/{namespace}/configmaps"
+    for i in range(25):
+        http.post(path, {"metadata": {"name": f"cm{i:02}"}}).raise_for_status()
+    seen: list[str] = []
+    token, pages = "", 0
+    while True:
+        page = http.get(f"{path}?limit=10" + (f"&continue={token}" if token else "")).json()
+        seen += [item["metadata"]["name"] for item in page["items"]]
+        pages += 1
+        token = page["metadata"].get("continue", "")
+        if not token:
+            break
+    assert seen == [f"cm{i:02}" for i in range(25)] and pages == 3
+    code, reason, message = status_of(http.get(f"{path}?limit=1&continue=%25"))
+    assert (code, reason) == (400, "BadRequest")
+    assert message.startswith("invalid continue token: continue key is not valid")

@@ -323,8 +323,8 @@ def test_rbac_names_only_need_to_be_path_segments(name: str, problems: list[str]
 
 
 def test_a_service_account_gets_403s_until_a_binding_grants_it(
-        embedded: Any, http: Http, namespace: str, crds: list[str]) -> None:
-    sa = service_account_http(embedded, http, namespace, "reader")
+        target: Any, http: Http, namespace: str, crds: list[str]) -> None:
+    sa = service_account_http(target, http, namespace, "reader")
     numbers = f"/apis/{GROUP}/v1beta1/namespaces/{namespace}/numbers"
     assert http.post(numbers, number("n1", 3)).status_code == 201
     # discovery: allowed to every authenticated user by the bootstrap policy

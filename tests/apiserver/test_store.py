@@ -6,11 +6,15 @@ from __future__ import annotations
 import shutil
 import sqlite3
 
+import pytest
 from kubernetes import client
 
 from mathctl.apiserver.store import Store
 from mathctl.apiserver.testing import EmbeddedServer
 from mathctl.cluster import wait_for
+
+pytestmark = pytest.mark.embedded_only(
+    "kill -9 and restart of the embedded process, and its SQLite/WAL files")
 
 
 def test_acknowledged_writes_survive_kill_9(private_server: EmbeddedServer) -> None:

@@ -11,10 +11,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from kubernetes import client
 
 from mathctl.apiserver.testing import EmbeddedServer
 from mathctl.cluster import wait_for
+
+pytestmark = pytest.mark.embedded_only(
+    "EmbeddedServer's own start, restart and exit with its parent process")
 
 # A parent that starts a server, says where it is, then blocks until killed.
 PARENT = """

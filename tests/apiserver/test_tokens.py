@@ -201,21 +201,22 @@ def test_token_request_over_http(http: Http, namespace: str) -> None:
 
 
 def test_a_token_stops_working_when_its_service_account_is_deleted(
-        embedded: Any, http: Http, namespace: str) -> None:
+        target: Any, http: Http, namespace: str) -> None:
     path = f"/api/v1/namespaces/{namespace}/serviceaccounts"
     http.post(path, {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "gone"}})
     token = http.post(f"{path}/gone/token", {}).json()["status"]["token"]
-    sa = Http(embedded.server, token, embedded.api_client.configuration.ssl_ca_cert)
+    sa = Http.for_cluster(target, token)
     assert sa.get("/apis").status_code == 200
     assert http.delete(f"{path}/gone").status_code == 200
     assert status_of(sa.get("/apis")) == (401, "Unauthorized", "Unauthorized")
-    assert Http(embedded.server, "not-a-token", sa.session.verify).get("/apis").status_code == 401
+    assert Http(target.server, "not-a-token", sa.session.verify).get("/apis").status_code == 401
 
 
 @pytest.mark.kubectl
 @pytest.mark.skipif(shutil.which("kubectl") is None, reason="kubectl is not installed")
-def test_kubectl_create_token_and_use_it(embedded: Any, namespace: str, tmp_path: Path) -> None:
-    kubectl = [str(shutil.which("kubectl")), "--kubeconfig", embedded.kubeconfig]
+def test_kubectl_create_token_and_use_it(target: Any, namespace: str, tmp_path: Path) -> None:
+    kubectl = [str(shutil.which("kubectl")), "--kubeconfig", target.kubeconfig,
+               "--context", target.context]
     run = functools.partial(subprocess.run, capture_output=True, text=True, timeout=60)
     created = run([*kubectl, "-n", namespace, "create", "serviceaccount", "op"])
     assert created.returncode == 0, created.stderr

@@ -110,6 +110,8 @@ def test_field_selector_and_all_namespaces(http: Http, ns_path: str, namespace: 
     assert [(e["type"], e["object"]["metadata"]["name"]) for e in events] == [("ADDED", "f2")]
 
 
+@pytest.mark.embedded_only("shrinks the watch window with the server's --watch-history start-up "
+                           "flag; a real cluster's window is its watch cache, not settable")
 def test_too_old_resource_version_is_410_as_an_error_event() -> None:
     with EmbeddedServer(extra_args=("--watch-history", "5")) as server:
         http = Http(server.url, server.token, str(server.ca_cert))
@@ -125,8 +127,8 @@ def test_too_old_resource_version_is_410_as_an_error_event() -> None:
     assert status["message"].startswith(f"too old resource version: {rv_of(first)} (")
 
 
-def test_official_client_watch(embedded: Cluster, namespace: str) -> None:
-    api = client.CustomObjectsApi(embedded.api_client)
+def test_official_client_watch(target: Cluster, namespace: str) -> None:
+    api = client.CustomObjectsApi(target.api_client)
     api.create_namespaced_custom_object(GROUP, VERSION, namespace, "numbers", number("o", 1))
     seen = []
     for event in watch.Watch().stream(api.list_namespaced_custom_object, GROUP, VERSION,
@@ -233,6 +235,8 @@ def test_a_watcher_blocked_past_the_timeout_with_a_full_queue_is_closed() -> Non
     assert not watcher.pending
 
 
+@pytest.mark.embedded_only("starts a private EmbeddedServer and speaks to its port and token over "
+                           "a raw socket, 20 000 writes to its `default` namespace")
 def test_a_stalled_raw_socket_watch_is_dropped_by_the_server() -> None:
     """Issue 12: 4 watchers that stopped reading grew the server by 700 MB; kube closes a
     watcher that falls behind (cacher), so here the server drops the connection."""
