@@ -44,10 +44,13 @@ def is_settled(obj: Obj) -> bool:
 
 def _complete_without_conditions(obj: Obj) -> bool:
     status, kind = d.status(obj), obj.get("kind")
-    if kind == "Tuple" and "readyNumbers" in status:
-        return status["readyNumbers"] == len(d.spec(obj).get("numbers") or ())
-    if kind == "Fermat" and "twoSquaresFound" in status:
-        return status["twoSquaresFound"] is not None
+    # The stages' statuses (and the checks) ask for these fields; one still missing means the
+    # controller has more to write (a learner's Fermat sets twoSquaresFound only once its tree
+    # has answered), so settling without it would show a half-built answer.
+    if kind == "Tuple":
+        return status.get("readyNumbers") == len(d.spec(obj).get("numbers") or ())
+    if kind == "Fermat":
+        return status.get("twoSquaresFound") is not None
     return kind != "Number" or "fizzBuzz" in status
 
 
