@@ -24,7 +24,7 @@ from typing import Any
 
 from aiohttp import web
 
-from mathctl.apiserver import discovery, errors, openapi, rbac
+from mathctl.apiserver import decode, discovery, errors, listoptions, openapi, rbac
 from mathctl.apiserver.conversion import view_raw
 from mathctl.apiserver.crds import CLEANUP_FINALIZER, CRD_STORAGE, validation_causes
 from mathctl.apiserver.handlers import Handlers, Options, Result
@@ -69,9 +69,10 @@ class ApiServer:
             return _status_response(exc)
         except asyncio.CancelledError:
             raise
-        except Exception as exc:
+        except Exception:
+            # The details go to the log only: no exception text ever reaches a client.
             log.exception("%s %s failed", request.method, request.path_qs)
-            return _status_response(errors.internal(f"{type(exc).__name__}: {exc}"))
+            return _status_response(errors.internal("unknown"))
 
     # -- routing -------------------------------------------------------------------------
 
@@ -164,7 +165,7 @@ class ApiServer:
         if subresource == "token" and resource.storage == "serviceaccounts" and \
                 request.method == "POST" and self.tokens is not None:
             sa = self.store.get("serviceaccounts", namespace or "", name)
-            return _json(self.tokens.token_request(await request.read(), namespace or "", name,
+            return _json(self.tokens.token_request(await _read(request), namespace or "", name,
                                                    sa.obj if sa else None), 201)
         if subresource and not (subresource == "status" and resource.has_status):
             if resource.is_custom:
@@ -209,7 +210,7 @@ class ApiServer:
                     resource, ns, name, body, subresource, options))
             if method == "PATCH":
                 return self._result(request, resource, self.handlers.patch(
-                    resource, ns, name, await request.read(), _content_type(request),
+                    resource, ns, name, await _read(request), _content_type(request),
                     subresource, options))
             if resource.is_custom:
                 # crdHandler.serveStatus: only get, update and patch.
@@ -224,7 +225,7 @@ class ApiServer:
                 resource, ns, name, body, "", options))
         if method == "PATCH":
             return self._result(request, resource, self.handlers.patch(
-                resource, ns, name, await request.read(), _content_type(request), "",
+                resource, ns, name, await _read(request), _content_type(request), "",
                 options))
         if method == "DELETE":
             delete_options = await _delete_options(request)
@@ -306,6 +307,7 @@ class ApiServer:
 
     def _list(self, request: web.BaseRequest, resource: Resource,
               namespace: str | None) -> web.StreamResponse:
+        listoptions.validate(request.query, watch=False)
         entries, _ = self._selected(request, resource, namespace)
         rv = str(self.store.rv)
         list_meta: dict[str, Any] = {"resourceVersion": rv}
@@ -344,6 +346,7 @@ class ApiServer:
     async def _watch(self, request: web.BaseRequest, resource: Resource,
                      namespace: str | None, name: str | None) -> web.StreamResponse:
         query = request.query
+        listoptions.validate(query, watch=True)
         matcher = self._matcher(request, resource)
         if name is not None:
             inner = matcher
@@ -471,19 +474,25 @@ def _wants_table(request: web.BaseRequest) -> bool:
     return TABLE_KIND in accept and "g=meta.k8s.io" in accept
 
 
+async def _read(request: web.BaseRequest) -> bytes:
+    """The raw body, refused with 413 past kube's 3 MiB (handlers/rest.go limitedReadBody)."""
+    if (request.content_length or 0) > decode.MAX_BODY_BYTES:
+        raise decode.too_large()
+    chunks, size = [], 0
+    while chunk := await request.content.read(64 * 1024):
+        size += len(chunk)
+        if size > decode.MAX_BODY_BYTES:
+            raise decode.too_large()
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 async def _body(request: web.BaseRequest, resource: Resource) -> bytes:
     """The body of a create/update as JSON bytes (YAML is converted; others get 415)."""
     content_type = _content_type(request)
-    body = await request.read()
-    if content_type in ("", JSON, "*/*"):
-        return body
-    if content_type in ("application/yaml", "application/x-yaml"):
-        import yaml
-
-        try:
-            return encode(yaml.safe_load(body))
-        except yaml.YAMLError as exc:
-            raise errors.bad_request(f"error converting YAML to JSON: {exc}") from None
+    body = await _read(request)
+    if content_type in ("", JSON, "*/*", "application/yaml", "application/x-yaml"):
+        return decode.body_json(body, content_type)
     accepted = [JSON, "application/yaml"]
     if not resource.is_custom:
         accepted.append("application/vnd.kubernetes.protobuf")
@@ -492,10 +501,10 @@ async def _body(request: web.BaseRequest, resource: Resource) -> bytes:
 
 async def _delete_options(request: web.BaseRequest) -> dict[str, Any]:
     """DeleteOptions from the body, or else from the query (delete.go reads one or the other)."""
-    body = await request.read()
+    body = await _read(request)
     if body.strip():
         try:
-            options = json.loads(body)
+            options = decode.loads_json(body)
         except ValueError as exc:
             raise errors.bad_request(f"couldn't get version/kind; json parse error: {exc}") \
                 from None
@@ -538,13 +547,7 @@ def _options(query: Any) -> Options:
 
 
 def _int_param(query: Any, key: str) -> int | None:
-    text = query.get(key)
-    if text in (None, ""):
-        return None
-    try:
-        return int(text)
-    except ValueError:
-        raise errors.bad_request(f'invalid value for {key}: "{text}"') from None
+    return listoptions.int_param(query, key)
 
 
 def _float_param(query: Any, key: str) -> float | None:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from mathctl.apiserver import errors, meta, rbac
+from mathctl.apiserver import decode, errors, gotypes, meta, rbac
 from mathctl.apiserver.conversion import to_storage, view, view_raw
 from mathctl.apiserver.registry import Registry, Resource
 from mathctl.apiserver.store import Entry, Store, encode
@@ -78,9 +78,18 @@ def decode_body(resource: Resource, body: bytes) -> dict[str, Any]:
             "couldn't get version/kind; json parse error: json: cannot unmarshal "
             f"{_json_type(obj)} into Go value of type struct {{ APIVersion string "
             '"json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }'))
+    for key in ("apiVersion", "kind"):
+        if obj.get(key) is not None and not isinstance(obj[key], str):
+            raise _unrecognized(resource, body, (
+                "couldn't get version/kind; json parse error: json: cannot unmarshal "
+                f"{_json_type(obj[key]) if not isinstance(obj[key], dict) else 'object'} into "
+                f"Go struct field .{key} of type string"))
     if resource.is_custom and not obj.get("kind"):
         # json.go: decoding into Unstructured needs the kind from the data itself.
-        raise _unrecognized(resource, body, f"Object 'Kind' is missing in '{body.decode()}'")
+        raise _unrecognized(resource, body,
+                            f"Object 'Kind' is missing in '{body.decode('utf-8', 'replace')}'")
+    gotypes.check_resource(resource.group, resource.kind, resource.version, resource.is_custom,
+                           obj)
     return obj
 
 
@@ -101,17 +110,12 @@ def _unrecognized(resource: Resource, body: bytes, why: str) -> errors.ApiError:
 _CONSTANT = re.compile(r'"(?:\\.|[^"\\])*"|(-?Infinity|NaN)')
 
 
-def _no_constants(name: str) -> object:
-    """Python's json accepts NaN and Infinity; Go's encoding/json (and so kube) does not."""
-    raise ValueError(name)
-
-
 def loads_request(body: bytes | str) -> Any:
     """A request body as JSON, refusing what Go's decoder refuses (see :func:`go_json_error`)."""
     try:
-        return json.loads(body, parse_constant=_no_constants)
+        return decode.loads_json(body)
     except ValueError as exc:
-        if isinstance(exc, json.JSONDecodeError):
+        if isinstance(exc, json.JSONDecodeError | decode.DecodeError):
             raise
         text = body.decode() if isinstance(body, bytes) else body
         found = next(m for m in _CONSTANT.finditer(text) if m.group(1))
@@ -381,7 +385,7 @@ class Handlers:
             if content_type == MERGE_PATCH:
                 patched = patching.merge_patch(target, patch_doc, in_place=True)
             elif content_type == JSON_PATCH:
-                patched = patching.json_patch(target, patch_doc, in_place=True)
+                patched = decode.bounded_json_patch(patching.json_patch, target, patch_doc)
             else:
                 from mathctl.apiserver import strategic
 
@@ -390,6 +394,9 @@ class Handlers:
             raise errors.ApiError(exc.status_code, exc.reason, exc.message) from None
         if not isinstance(patched, dict):
             raise errors.bad_request("the patch did not produce an object")
+        decode.check_object_size(patched)
+        gotypes.check_resource(resource.group, resource.kind, resource.version,
+                               resource.is_custom, patched)
         patched_md = patched.get("metadata")
         if not isinstance(patched_md, dict):
             patched_md = patched["metadata"] = {}
