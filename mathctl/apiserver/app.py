@@ -25,6 +25,7 @@ from typing import Any
 from aiohttp import web
 
 from mathctl.apiserver import decode, discovery, errors, listoptions, openapi, rbac
+from mathctl.apiserver.builtin_validation import VALIDATORS
 from mathctl.apiserver.conversion import view_raw
 from mathctl.apiserver.crds import CLEANUP_FINALIZER, CRD_STORAGE, validation_causes
 from mathctl.apiserver.handlers import Handlers, Options, Result
@@ -60,6 +61,7 @@ class ApiServer:
         # ServiceAccount tokens (TokenRequest) and RBAC for them; the admin token bypasses both.
         self.tokens: TokenIssuer | None = None
         handlers.validators[CRD_STORAGE] = validation_causes
+        handlers.validators.update(VALIDATORS)
         handlers.delete_finalizers[CRD_STORAGE] = CLEANUP_FINALIZER
 
     async def __call__(self, request: web.BaseRequest) -> web.StreamResponse:
@@ -269,6 +271,13 @@ class ApiServer:
                                       include_object=include, list_meta=list_meta)
         except tables.TableError as exc:
             raise errors.bad_request(str(exc)) from None
+        except Exception:
+            # An odd object stored before validation existed must not break every list: the
+            # rows fall back to NAME and AGE (kube's default table) and the log says why.
+            log.exception("printing %s as a table failed; default columns used",
+                          resource.plural)
+            return tables.build_table(objects, tables.default_columns(), now=datetime.now(UTC),
+                                      include_object=include, list_meta=list_meta)
 
     def _selected(self, request: web.BaseRequest, resource: Resource,
                   namespace: str | None) -> tuple[list[Entry], Any]:
