@@ -110,6 +110,10 @@ def _no_constant(name: str) -> Any:
 def loads_json(body: bytes | str) -> Any:
     """JSON as Go's decoder reads it: ``json.JSONDecodeError`` for syntax, :class:`DecodeError`
     for numbers and depth; lone surrogates replaced by U+FFFD."""
+    if isinstance(body, bytes):
+        # Go reads UTF-8 only, an invalid byte in a string as U+FFFD (Python would guess UTF-16
+        # from a BOM and raise UnicodeDecodeError).
+        body = body.decode("utf-8", "replace")
     try:
         value = json.loads(body, parse_int=_parse_int, parse_float=_parse_float,
                            parse_constant=_no_constant)
@@ -204,8 +208,8 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
 
 def loads_yaml(body: bytes) -> Any:
     """One YAML document as JSON-compatible data, or :class:`DecodeError`."""
-    loader = _Loader(body)
     try:
+        loader = _Loader(body.decode("utf-8", "replace"))
         try:
             node = loader.get_single_node()
             if node is None:

@@ -117,7 +117,7 @@ def loads_request(body: bytes | str) -> Any:
     except ValueError as exc:
         if isinstance(exc, json.JSONDecodeError | decode.DecodeError):
             raise
-        text = body.decode() if isinstance(body, bytes) else body
+        text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
         found = next(m for m in _CONSTANT.finditer(text) if m.group(1))
         pos = found.start(1) + (1 if found.group(1).startswith("-") else 0)
         raise json.JSONDecodeError("Expecting value" if pos == found.start(1)

@@ -13,7 +13,7 @@ import pytest
 from mathctl.apiserver import decode
 from mathctl.apiserver.patch import json_patch
 
-from .kube import API, Http, number, status_of
+from .kube import Http, number, status_of
 
 pytestmark = pytest.mark.usefixtures("crds")
 
