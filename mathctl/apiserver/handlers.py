@@ -238,7 +238,10 @@ class Handlers:
         warnings: list[str] = []
         if unknown and options.field_validation == "Strict":
             text = ", ".join(f'unknown field "{p}"' for p in unknown)
-            raise errors.bad_request(f"strict decoding error: {text}")
+            # The versioning codec's prefix around the strict decoder's error (versioning.go)
+            raise errors.bad_request(
+                f'{resource.kind} in version "{resource.version}" cannot be handled as a '
+                f"{resource.kind}: strict decoding error: {text}")
         if unknown and options.field_validation == "Warn":
             warnings = [f'unknown field "{p}"' for p in unknown]
         if fast.has_defaults:
