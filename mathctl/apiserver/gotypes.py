@@ -22,6 +22,7 @@ import binascii
 from typing import Any, Union
 
 from mathctl.apiserver import errors
+from mathctl.apiserver.patch import _json_kind  # Go's names of JSON kinds, one copy
 
 INT_RANGES = {"int64": 63, "int32": 31}
 
@@ -122,18 +123,6 @@ CUSTOM = Struct("unstructured.Unstructured", {"apiVersion": "string", "kind": "s
 
 class GoTypeError(ValueError):
     """Go's wording for a value of the wrong JSON type; ``str()`` is the message."""
-
-
-def _json_kind(value: Any) -> str:
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object"
 
 
 def _number_text(value: int | float) -> str:
