@@ -292,7 +292,10 @@ def check_object_size(obj: Any) -> None:
 
     if len(encode(obj)) > MAX_BODY_BYTES:
         raise too_large()
-    sanitize(obj)  # a patch can nest values: hold the depth bound too
+    try:
+        sanitize(obj)  # a patch can nest values deeper than either document: hold the bound
+    except DecodeError as exc:
+        raise errors.bad_request(f"error decoding patched object: {exc}") from None
 
 
 def bounded_json_patch(apply: Any, target: dict[str, Any], ops: Any) -> Any:

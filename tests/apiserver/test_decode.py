@@ -183,3 +183,61 @@ def test_yaml_binary_tag_over_http_is_400(http: Http, namespace: str) -> None:
     r = http.post(f"/api/v1/namespaces/{namespace}/configmaps", raw=raw,
                   content_type="application/yaml")
     assert status_of(r)[:2] == (400, "BadRequest")
+
+
+def _nested(levels: int) -> object:
+    deep: object = "x"
+    for _ in range(levels):
+        deep = {"a": deep}
+    return deep
+
+
+@pytest.mark.parametrize("content_type", ["application/merge-patch+json",
+                                          "application/json-patch+json"])
+def test_nesting_just_under_the_bound_is_served_by_every_walk(http: Http, ns_path: str,
+                                                              content_type: str) -> None:
+    """Every recursive walk (pruning, validation, patching, printing) handles MAX_DEPTH."""
+    levels = decode.MAX_DEPTH - 4   # the object, spec and extra hold the rest
+    body = number("near")
+    body["spec"]["extra"] = _nested(levels)   # type: ignore[index]
+    r = http.post(f"{ns_path}/numbers", body)
+    assert r.status_code == 201, r.text
+    patch: object = ({"metadata": {"annotations": {"a": "b"}}, "spec": {"extra": _nested(levels)}}
+                     if content_type.startswith("application/merge")
+                     else [{"op": "add", "path": "/spec/extra", "value": _nested(levels)}])
+    r = http.patch(f"{ns_path}/numbers/near", patch, content_type=content_type)
+    assert r.status_code == 200, r.text
+    table = http.get(f"{ns_path}/numbers",
+                     headers={"Accept": "application/json;as=Table;v=v1;g=meta.k8s.io"})
+    assert table.status_code == 200, table.text
+    http.delete(f"{ns_path}/numbers/near")
+
+
+def test_strategic_patch_of_a_deep_deployment(http: Http, namespace: str) -> None:
+    levels = decode.MAX_DEPTH - 6
+    deployment = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d"},
+                  "spec": {"selector": {"matchLabels": {"a": "b"}}, "template": {
+                      "metadata": {"labels": {"a": "b"}}, "spec": {"x": _nested(levels)}}}}
+    path = f"/apis/apps/v1/namespaces/{namespace}/deployments"
+    r = http.post(path, deployment)
+    assert r.status_code == 201, r.text
+    r = http.patch(f"{path}/d", {"spec": {"template": {"spec": {"x": _nested(levels)}}}},
+                   content_type="application/strategic-merge-patch+json")
+    assert r.status_code == 200, r.text
+    r = http.patch(f"{path}/d", {"spec": {"template": {"spec": {"x": _nested(levels + 10)}}}},
+                   content_type="application/strategic-merge-patch+json")
+    assert status_of(r)[:2] == (400, "BadRequest")
+
+
+def test_json_patch_that_nests_past_the_bound_is_400(http: Http, namespace: str) -> None:
+    """Each document is within the bound, the result is not: refused, not a 500."""
+    path = f"/apis/apps/v1/namespaces/{namespace}/deployments"
+    deployment = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "g"},
+                  "spec": {"selector": {"matchLabels": {"a": "b"}}, "template": {
+                      "metadata": {"labels": {"a": "b"}}, "spec": {"x": _nested(60)}}}}
+    assert http.post(path, deployment).status_code == 201
+    r = http.patch(f"{path}/g", [{"op": "add", "path": "/spec/template/spec/x" + "/a" * 59,
+                                  "value": _nested(60)}],
+                   content_type="application/json-patch+json")
+    assert status_of(r) == (400, "BadRequest",
+                            "error decoding patched object: json: exceeded max depth")
