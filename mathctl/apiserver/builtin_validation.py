@@ -125,9 +125,37 @@ def validate_deployment(obj: dict[str, Any]) -> list[Cause]:
     return []
 
 
+_PATH_TYPES = ("Exact", "ImplementationSpecific", "Prefix")
+
+
+def validate_ingress(obj: dict[str, Any]) -> list[Cause]:
+    """validateHTTPIngressPath (pkg/apis/networking/validation/validation.go): every path has
+    a supported ``pathType``, and Exact/Prefix paths are absolute."""
+    causes: list[Cause] = []
+    for i, rule in enumerate((obj.get("spec") or {}).get("rules") or []):
+        http = rule.get("http") if isinstance(rule, dict) else None
+        for j, path in enumerate((http or {}).get("paths") or []):
+            if not isinstance(path, dict):
+                continue
+            at = f"spec.rules[{i}].http.paths[{j}]"
+            kind = path.get("pathType")
+            if kind is None:
+                causes.append({"reason": "FieldValueRequired", "field": f"{at}.pathType",
+                               "message": "Required value: pathType must be specified"})
+            elif kind not in _PATH_TYPES:
+                causes.append({"reason": "FieldValueNotSupported", "field": f"{at}.pathType",
+                               "message": f"Unsupported value: {go_quote(str(kind))}: supported "
+                                          'values: "Exact", "ImplementationSpecific", "Prefix"'})
+            text = path.get("path") or ""
+            if kind in ("Exact", "Prefix") and not text.startswith("/"):
+                causes.append(_invalid(f"{at}.path", go_quote(text), "must be an absolute path"))
+    return causes
+
+
 VALIDATORS: dict[str, Callable[[dict[str, Any]], list[Cause]]] = {
     "configmaps": validate_config_map,
     "secrets": validate_secret,
     "services": validate_service,
     "apps/deployments": validate_deployment,
+    "networking.k8s.io/ingresses": validate_ingress,
 }

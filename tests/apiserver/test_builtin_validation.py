@@ -9,7 +9,7 @@ import sqlite3
 from mathctl.apiserver import builtin_validation as bv
 from mathctl.apiserver.testing import EmbeddedServer
 
-from .kube import Http
+from .kube import Http, status_of
 
 TABLE = {"Accept": "application/json;as=Table;v=v1;g=meta.k8s.io"}
 
@@ -45,6 +45,15 @@ def test_tls_secret_needs_its_keys_and_service_ports_their_range() -> None:
         "Invalid value: -1: must be greater than or equal to 0")
 
 
+def test_ingress_paths_need_a_type_and_an_absolute_path() -> None:
+    # networking/validation/validation.go validateHTTPIngressPath
+    ingress = {"spec": {"rules": [{"http": {"paths": [{"path": "x", "pathType": "Prefix"},
+                                                      {"path": "/"}]}}]}}
+    assert [c["field"] + ": " + c["message"] for c in bv.validate_ingress(ingress)] == [
+        'spec.rules[0].http.paths[0].path: Invalid value: "x": must be an absolute path',
+        "spec.rules[0].http.paths[1].pathType: Required value: pathType must be specified"]
+
+
 def test_an_odd_object_stored_earlier_still_lists() -> None:
     """Issue 12: a ConfigMap with ``data: 5`` stored by an older server made ``kubectl get cm
     -A`` 500 for everyone. The list and the table answer; the odd row gets default columns."""
@@ -70,3 +79,18 @@ def test_an_odd_object_stored_earlier_still_lists() -> None:
         table = http.get("/api/v1/configmaps", headers=TABLE)
         assert table.status_code == 200, table.text
         assert [row["cells"][0] for row in table.json()["rows"]] == ["odd"]
+
+
+def test_validators_answer_422_over_http(http: Http, namespace: str) -> None:
+    # apps/validation/validation.go ValidateDeploymentSpec -> 422 Invalid
+    r = http.post(f"/apis/apps/v1/namespaces/{namespace}/deployments", {
+        "apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "neg"},
+        "spec": {"replicas": -1, "selector": {"matchLabels": {"a": "b"}},
+                 "template": {"metadata": {"labels": {"a": "b"}}}}})
+    assert status_of(r) == (422, "Invalid", 'Deployment.apps "neg" is invalid: spec.replicas: '
+                                            "Invalid value: -1: must be greater than or equal "
+                                            "to 0")
+    r = http.post(f"/apis/networking.k8s.io/v1/namespaces/{namespace}/ingresses", {
+        "apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": {"name": "i"},
+        "spec": {"rules": [{"http": {"paths": [{"path": "/"}]}}]}})
+    assert status_of(r)[:2] == (422, "Invalid")
