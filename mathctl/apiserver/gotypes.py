@@ -125,6 +125,20 @@ class GoTypeError(ValueError):
     """Go's wording for a value of the wrong JSON type; ``str()`` is the message."""
 
 
+def _zero(go: GoType) -> Any:
+    """What Go leaves for a JSON ``null`` inside a slice or map: the element's zero value
+    (``[null]`` of structs is ``[{}]``, which validation then judges like any other)."""
+    if isinstance(go, Struct):
+        return {}
+    if go == "bool":
+        return False
+    if go in INT_RANGES:
+        return 0
+    if isinstance(go, str) and go not in ("any", "v1.Time", "intstr.IntOrString"):
+        return ""
+    return None
+
+
 def _number_text(value: int | float) -> str:
     return repr(value) if isinstance(value, float) else str(value)
 
@@ -145,10 +159,14 @@ def check(shape: Struct, obj: dict[str, Any]) -> None:
         elif isinstance(go, Slice):
             if not isinstance(value, list):
                 _fail(value, go.go_name, owner, path)
+            value[:] = [_zero(go.item) if item is None else item for item in value]
             stack.extend((item, go.item, owner, path) for item in value)
         elif isinstance(go, Map):
             if not isinstance(value, dict):
                 _fail(value, go.go_name, owner, path)
+            for key, item in value.items():
+                if item is None:
+                    value[key] = _zero(go.value)
             stack.extend((item, go.value, owner, path) for item in value.values())
         else:
             _scalar(value, go, owner, path)

@@ -34,3 +34,11 @@ def test_wrong_types_get_go_wording(obj: dict[str, object], message: str) -> Non
 def test_null_and_right_types_pass() -> None:
     gotypes.check(CONFIG_MAP, {"metadata": {"labels": None, "name": "a"}, "data": {"k": "v"},
                                "binaryData": {"k": "aGk="}, "immutable": True})
+
+
+def test_null_elements_become_go_zero_values() -> None:
+    # encoding/json: null into a slice or map element leaves the element's zero value
+    obj = {"metadata": {"ownerReferences": [None], "labels": {"a": None},
+                        "finalizers": [None]}}
+    gotypes.check(CONFIG_MAP, obj)
+    assert obj["metadata"] == {"ownerReferences": [{}], "labels": {"a": ""}, "finalizers": [""]}
