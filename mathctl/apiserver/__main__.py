@@ -97,7 +97,7 @@ async def serve(args: argparse.Namespace) -> int:
     from aiohttp import web
 
     from mathctl.apiserver import certs
-    from mathctl.apiserver.decode import MAX_REQUEST_BYTES
+    from mathctl.apiserver.decode import MAX_BODY_BYTES
     from mathctl.apiserver.server import build
 
     try:
@@ -123,7 +123,7 @@ async def serve(args: argparse.Namespace) -> int:
         # kube's --max-request-body-bytes (3 MiB); aiohttp's own default is 1 MiB. One byte
         # more, so a body of exactly the limit is read and the handler's check answers 413.
         return web.BaseRequest(*args, loop=asyncio.get_running_loop(),
-                               client_max_size=MAX_REQUEST_BYTES + 1)
+                               client_max_size=MAX_BODY_BYTES + 1)
 
     http.request_factory = request_factory
     runner = web.ServerRunner(http,

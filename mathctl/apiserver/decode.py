@@ -1,185 +1,318 @@
-"""Decode first: a request's object is checked for the shapes kube's decoder accepts before any
-handler logic walks it.
+"""Request bodies decoded into the shapes kube-apiserver's decoder accepts, before any handler.
 
-Why it exists: every layer after decoding (validation, defaulting, merge and strategic patches,
-table printing, the store's encoder) walks the object recursively and trusts ``metadata`` to be
-an object with string labels. A body that breaks that trust — ``metadata: "x"``, ``labels: 5``,
-an integer beyond int64, a lone UTF-16 surrogate, a 900-deep nest — would otherwise reach them
-and fail as a Python exception (a 500 for everyone who later lists the object). kube's decoder
-refuses these before its handlers run: a typed field of the wrong JSON type is a 400 with Go's
-``encoding/json`` wording, and a body over the request limit is a 413. The checks here are one
-iterative walk (no recursion, so no depth can crash it) and cost a few percent of a write.
+Why a module of its own: every verb (create, update, the three patch types) reads a body, and
+each used to call ``json.loads``/``yaml.safe_load`` and then walk the result recursively. A
+hostile or careless body then reached the handlers as a Python exception (RecursionError,
+OverflowError, a ``str`` that cannot be encoded), answered as a 500. Here the body is checked
+once, at the door, with kube's limits and kube's words:
 
-Limits, and where kube's come from:
-
-- :data:`MAX_REQUEST_BYTES` — 3 MiB, kube-apiserver's default ``--max-request-body-bytes``
-  (``limitedReadBody``: 413 ``RequestEntityTooLarge``, "limit is 3145728"); the same limit holds
-  for the object after YAML expansion and after a patch, so a small body cannot store a huge one.
-- :data:`MAX_DEPTH` — 100 levels. Go's decoder allows 10 000; this server's Python layers
-  cannot recurse that deep, and no Kubernetes object the kit knows nests past 20, so deeper
-  bodies are refused up front with a 400 that names the limit (a deliberate, documented
-  difference).
-- integers: a number beyond int64 is not a decode error for a custom resource (kube's
-  unstructured decoder reads it as a float64, and the schema then says "must be of type
-  integer"); a literal of thousands of digits is refused before it is parsed
-  (``handlers.loads_request``).
+- size: 3 MiB (``limitedReadBody`` with the default ``MaxRequestBodyBytes``,
+  staging/src/k8s.io/apiserver/pkg/endpoints/handlers/rest.go and
+  staging/src/k8s.io/apiserver/pkg/server/config.go), and the same limit on the object after
+  YAML expansion and after a patch;
+- depth: :data:`MAX_DEPTH` (see there why not kube's 10 000);
+- numbers: integers beyond int64 become floats, as Go's unstructured decoder does; one that
+  does not fit a float64 is Go's ``cannot unmarshal number`` error (and Python's 4 300-digit
+  int limit never raises inside the server);
+- strings: a lone UTF-16 surrogate (``"\\ud800"``) becomes U+FFFD, as Go's decoder does;
+- YAML: the safe loader, only the JSON-compatible tags, aliases expanded up to a bound
+  (a "billion laughs" body is refused before it is built).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+import re
 from typing import Any
+
+import yaml
 
 from mathctl.apiserver import errors
 
-MAX_REQUEST_BYTES = 3 * 1024 * 1024
+MAX_BODY_BYTES = 3 * 1024 * 1024
+"""kube's default ``MaxRequestBodyBytes`` (server/config.go: 3 MiB)."""
+
 MAX_DEPTH = 100
+"""Deepest nesting of objects/arrays a body may have.
+
+kube's JSON decoder stops at 10 000 levels (sigs.k8s.io/json's ``maxNestingDepth``), but every
+walk in this server (schema validation, pruning, defaulting, merge and strategic patch, table
+printing, the watch encoders) is recursive Python, several frames per level, under Python's
+default recursion limit of 1 000. 100 levels is ten times what any Kubernetes object the kit
+meets uses (a Deployment's pod template is about 8) and leaves each walk an order of
+magnitude of headroom, so no walk can ever fail half-way with RecursionError.
+"""
+
+MAX_YAML_NODES = 1_000_000
+"""How many nodes a YAML document may expand to with its aliases (billion laughs guard).
+
+A 3 MiB JSON body has at most ~1.5 M values; one million expanded YAML nodes is of that order.
+"""
+
+INT64_MIN, INT64_MAX = -(1 << 63), (1 << 63) - 1
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_JSON_TAGS = frozenset({
+    "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq", "tag:yaml.org,2002:merge",
+})
 
 
-def too_large() -> errors.ApiError:
-    """kube's ``limitedReadBody`` answer (apiserver pkg/endpoints/handlers/rest.go)."""
+def too_large(limit: int = MAX_BODY_BYTES) -> errors.ApiError:
+    """errors.NewRequestEntityTooLargeError("limit is N") (apimachinery/pkg/api/errors)."""
     return errors.ApiError(413, "RequestEntityTooLarge",
-                           f"Request entity too large: limit is {MAX_REQUEST_BYTES}")
+                           f"Request entity too large: limit is {limit}")
 
 
-def cannot_handle(kind: str, version: str, why: str) -> errors.ApiError:
-    """The 400 of a typed decode that failed (apiserver handlers/create.go, update.go):
-    ``<Kind> in version "<v>" cannot be handled as a <Kind>: <decoder error>``."""
-    return errors.bad_request(f'{kind} in version "{version}" cannot be handled as a {kind}: '
-                              f"{why}")
+def check_size(body: bytes) -> bytes:
+    """``body``, or 413 when it is over the request limit."""
+    if len(body) > MAX_BODY_BYTES:
+        raise too_large()
+    return body
 
 
-_META_STRINGS = ("name", "generateName", "namespace", "resourceVersion", "uid",
-                 "creationTimestamp", "deletionTimestamp")
+class DecodeError(ValueError):
+    """A body Go's decoder would refuse; ``str()`` is Go's wording."""
 
 
-def check_object(obj: Mapping[str, Any], kind: str, version: str) -> None:
-    """Refuse what kube's decoder refuses in ``obj`` (see the module docstring)."""
-    for field in ("apiVersion", "kind"):
-        if field in obj and not isinstance(obj[field], str):
-            raise cannot_handle(kind, version, _unmarshal(obj[field], f"{kind}.{field}",
-                                                          "string"))
-    meta = obj.get("metadata")
-    if meta is not None:
-        _check_metadata(meta, kind, version)
-    for field, go_type in _TYPED.get(kind, ()):
-        value = obj.get(field)
-        if value is None:
-            continue
-        if go_type == "bool" and not isinstance(value, bool):
-            raise cannot_handle(kind, version, _unmarshal(value, f"{kind}.{field}", "bool"))
-        if go_type != "bool" and (not isinstance(value, dict)
-                                  or not all(isinstance(v, str) for v in value.values())):
-            bad = value if not isinstance(value, dict) else next(
-                v for v in value.values() if not isinstance(v, str))
-            raise cannot_handle(kind, version, _unmarshal(
-                bad, f"{kind}.{field}", go_type if not isinstance(value, dict) else "string"))
-    _walk(obj, kind, version)
+def _parse_int(text: str) -> int | float:
+    if len(text) <= 18:
+        return int(text)
+    digits = text.lstrip("-")
+    if len(digits) <= 19:
+        value = int(text)
+        if INT64_MIN <= value <= INT64_MAX:
+            return value
+    # Go's unstructured decoder keeps a number that is not an int64 as a float64.
+    try:
+        as_float = float(text)
+    except (ValueError, OverflowError):
+        as_float = float("inf")
+    if as_float in (float("inf"), float("-inf")):
+        shown = text if len(text) <= 30 else text[:30] + "..."
+        raise DecodeError(f"json: cannot unmarshal number {shown} into Go value of type float64")
+    return as_float
 
 
-_TYPED: dict[str, tuple[tuple[str, str], ...]] = {
-    # the built-ins' typed top-level fields a learner's manifest may get wrong
-    "ConfigMap": (("data", "map[string]string"), ("binaryData", "map[string][]uint8"),
-                  ("immutable", "bool")),
-    "Secret": (("data", "map[string][]uint8"), ("stringData", "map[string]string"),
-               ("immutable", "bool")),
+def _parse_float(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        shown = text if len(text) <= 30 else text[:30] + "..."
+        raise DecodeError(f"json: cannot unmarshal number {shown} into Go value of type float64")
+    return value
+
+
+def _no_constant(name: str) -> Any:
+    """Python's json accepts NaN and Infinity; Go's encoding/json does not."""
+    raise ValueError(name)
+
+
+def loads_json(body: bytes | str) -> Any:
+    """JSON as Go's decoder reads it: ``json.JSONDecodeError`` for syntax, :class:`DecodeError`
+    for numbers and depth; lone surrogates replaced by U+FFFD."""
+    if isinstance(body, bytes):
+        # Go reads UTF-8 only, an invalid byte in a string as U+FFFD (Python would guess UTF-16
+        # from a BOM and raise UnicodeDecodeError).
+        body = body.decode("utf-8", "replace")
+    try:
+        value = json.loads(body, parse_int=_parse_int, parse_float=_parse_float,
+                           parse_constant=_no_constant)
+    except RecursionError:
+        raise DecodeError("json: exceeded max depth") from None
+    return sanitize(value)
+
+
+def sanitize(value: Any) -> Any:
+    """Check depth and replace lone surrogates, without recursion (returns the value)."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    fix_root = isinstance(value, str) and _LONE_SURROGATE.search(value)
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict):
+            if depth > MAX_DEPTH:
+                raise DecodeError("json: exceeded max depth")
+            bad_keys = [k for k in node if isinstance(k, str) and _LONE_SURROGATE.search(k)]
+            for key in bad_keys:
+                node[_LONE_SURROGATE.sub("\ufffd", key)] = node.pop(key)
+            for key, child in node.items():
+                if isinstance(child, str):
+                    if _LONE_SURROGATE.search(child):
+                        node[key] = _LONE_SURROGATE.sub("\ufffd", child)
+                elif isinstance(child, dict | list):
+                    stack.append((child, depth + 1))
+        elif isinstance(node, list):
+            if depth > MAX_DEPTH:
+                raise DecodeError("json: exceeded max depth")
+            for i, child in enumerate(node):
+                if isinstance(child, str):
+                    if _LONE_SURROGATE.search(child):
+                        node[i] = _LONE_SURROGATE.sub("\ufffd", child)
+                elif isinstance(child, dict | list):
+                    stack.append((child, depth + 1))
+    if fix_root:
+        return _LONE_SURROGATE.sub("\ufffd", value)
+    return value
+
+
+# -- YAML ---------------------------------------------------------------------------------
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader without timestamps: sigs.k8s.io/yaml keeps ``2024-01-01`` a string."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
 
-def _check_metadata(meta: Any, kind: str, version: str) -> None:
-    if not isinstance(meta, dict):
-        raise cannot_handle(kind, version,
-                            _unmarshal(meta, f"{kind}.metadata", "v1.ObjectMeta"))
-    for key in _META_STRINGS:
-        if key in meta and meta[key] is not None and not isinstance(meta[key], str):
-            raise cannot_handle(kind, version, _unmarshal(meta[key],
-                                                          f"ObjectMeta.metadata.{key}", "string"))
-    for key in ("labels", "annotations"):
-        value = meta.get(key)
-        if value is None:
-            continue
-        if not isinstance(value, dict):
-            raise cannot_handle(kind, version, _unmarshal(
-                value, f"ObjectMeta.metadata.{key}", "map[string]string"))
-        for item in value.values():
-            if not isinstance(item, str):
-                raise cannot_handle(kind, version, _unmarshal(
-                    item, f"ObjectMeta.metadata.{key}", "string"))
-    for key, of in (("ownerReferences", "v1.OwnerReference"), ("finalizers", "string"),
-                    ("managedFields", "v1.ManagedFieldsEntry")):
-        value = meta.get(key)
-        if value is None:
-            continue
-        if not isinstance(value, list):
-            raise cannot_handle(kind, version, _unmarshal(
-                value, f"ObjectMeta.metadata.{key}", f"[]{of}"))
-        want = str if of == "string" else dict
-        for item in value:
-            if not isinstance(item, want):
-                raise cannot_handle(kind, version, _unmarshal(
-                    item, f"ObjectMeta.metadata.{key}", of))
-
-
-def _walk(obj: Any, kind: str, version: str) -> None:
-    """Depth and surrogates everywhere, iteratively (a stack, not recursion)."""
-    stack: list[tuple[Any, int]] = [(obj, 1)]
+def _check_nodes(root: yaml.Node) -> None:
+    """Refuse non-JSON tags, too deep documents and alias expansion past the bound."""
+    sizes: dict[int, int] = {}
+    # Iterative post-order: a node's expanded size is 1 + its children's (aliases are the
+    # same node object reached twice, so the sum counts every expansion).
+    stack: list[tuple[yaml.Node, int, bool]] = [(root, 1, False)]
+    on_path: set[int] = set()
     while stack:
-        value, depth = stack.pop()
-        if isinstance(value, dict):
-            children: Any = value.items()
-        elif isinstance(value, list):
-            children = enumerate(value)
-        else:
+        node, depth, done = stack.pop()
+        key = id(node)
+        if done:
+            on_path.discard(key)
+            children = _children(node)
+            sizes[key] = 1 + sum(sizes[id(c)] for c in children)
+            if sizes[key] > MAX_YAML_NODES:
+                raise DecodeError(f"yaml: document expands to more than {MAX_YAML_NODES} "
+                                  "nodes (too many aliases)")
             continue
+        if key in sizes:
+            continue
+        if node.tag not in _JSON_TAGS:
+            raise DecodeError(f"yaml: cannot decode {node.tag} tag: only strings, numbers, "
+                              "booleans, null, maps and lists are allowed")
         if depth > MAX_DEPTH:
-            raise errors.bad_request(
-                f"the object provided is nested more than {MAX_DEPTH} levels deep; this "
-                "server refuses such bodies (no Kubernetes object nests that deep)")
-        for key, item in children:
-            if isinstance(key, str) and _has_surrogate(key):
-                raise _surrogate(kind, version)
-            if isinstance(item, bool | int | float) or item is None:
-                continue  # a number beyond int64 is the schema's to refuse, as on kube
-            if isinstance(item, str):
-                if _has_surrogate(item):
-                    raise _surrogate(kind, version)
-            else:
-                stack.append((item, depth + 1))
+            raise DecodeError("json: exceeded max depth")
+        if key in on_path:
+            raise DecodeError("yaml: recursive alias")
+        on_path.add(key)
+        stack.append((node, depth, True))
+        stack.extend((c, depth + 1, False) for c in _children(node))
 
 
-def _has_surrogate(text: str) -> bool:
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def loads_yaml(body: bytes) -> Any:
+    """One YAML document as JSON-compatible data, or :class:`DecodeError`."""
     try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
+        loader = _Loader(body.decode("utf-8", "replace"))
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                return None
+            _check_nodes(node)
+            value = loader.construct_document(node)
+        finally:
+            loader.dispose()
+    except RecursionError:
+        raise DecodeError("json: exceeded max depth") from None
+    except yaml.YAMLError as exc:
+        raise DecodeError(f"error converting YAML to JSON: {exc}") from None
+    except (ValueError, OverflowError) as exc:  # a 5 000-digit int, a bad !!float
+        raise DecodeError(f"error converting YAML to JSON: {exc}") from None
+    return sanitize(_to_json(value))
 
 
-def _surrogate(kind: str, version: str) -> errors.ApiError:
-    return cannot_handle(kind, version, "invalid UTF-8 in a string: a lone UTF-16 surrogate "
-                         "(\\ud800–\\udfff) is not a character")
+def _to_json(value: Any) -> Any:
+    """Keys to strings and numbers to JSON's range, as sigs.k8s.io/yaml's YAMLToJSON does."""
+    stack: list[Any] = [value]
+    root = _scalar(value)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            for key in list(node):
+                child = node.pop(key)
+                if isinstance(key, dict | list | tuple):
+                    raise DecodeError("error converting YAML to JSON: yaml: invalid map key: "
+                                      f"{type(key).__name__}")
+                node[_key(key)] = _scalar(child)
+                stack.append(node[_key(key)])
+        elif isinstance(node, list):
+            for i, child in enumerate(node):
+                node[i] = _scalar(child)
+                stack.append(node[i])
+    return root
 
 
-def _unmarshal(value: Any, field: str, go_type: str) -> str:
-    """Go's ``*json.UnmarshalTypeError`` text."""
-    return f"json: cannot unmarshal {_json_type(value)} into Go struct field {field} of type " \
-           f"{go_type}"
+def _key(key: Any) -> str:
+    if key is None:
+        return "null"
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    return str(key)
 
 
-def _json_type(value: Any) -> str:
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, dict):
-        return "object"
-    return "null"
+def _scalar(value: Any) -> Any:
+    if isinstance(value, bool) or value is None or isinstance(value, str | dict | list):
+        return value
+    if isinstance(value, int):
+        return value if INT64_MIN <= value <= INT64_MAX else _parse_int(str(value))
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise DecodeError(f"json: unsupported value: {value}")
+        return value
+    raise DecodeError(f"error converting YAML to JSON: unsupported {type(value).__name__}")
 
 
-def check_patch(doc: Any, kind: str, version: str) -> None:
-    """A patch document: depth and surrogates (its shape is the patch's own)."""
-    _walk(doc, kind, version)
+def body_json(body: bytes, content_type: str) -> bytes:
+    """A create/update body as JSON bytes, refusing oversize, too deep and YAML-bomb bodies.
+
+    JSON bodies pass through unchanged when already clean (the handlers decode them with
+    :func:`loads_json`); YAML is converted and its expansion held to the size limit.
+    """
+    check_size(body)
+    if content_type in ("application/yaml", "application/x-yaml"):
+        try:
+            value = loads_yaml(body)
+        except DecodeError as exc:
+            raise errors.bad_request(str(exc)) from None
+        from mathctl.apiserver.store import encode
+
+        return check_size(encode(value))
+    return body
+
+
+def check_object_size(obj: Any) -> None:
+    """413 when an object built by the server (a patch result) is over the request limit."""
+    from mathctl.apiserver.store import encode
+
+    if len(encode(obj)) > MAX_BODY_BYTES:
+        raise too_large()
+    try:
+        sanitize(obj)  # a patch can nest values deeper than either document: hold the bound
+    except DecodeError as exc:
+        raise errors.bad_request(f"error decoding patched object: {exc}") from None
+
+
+def bounded_json_patch(apply: Any, target: dict[str, Any], ops: Any) -> Any:
+    """``apply(target, ops)`` (RFC 6902), stopping a ``copy`` that grows the object past the
+    limit after the operation that did it, not after 20 doublings (evanphx/json-patch's
+    ``AccumulatedCopySizeLimit``, which kube sets to the request limit in patch.go)."""
+    if not isinstance(ops, list) or not any(
+            isinstance(op, dict) and op.get("op") == "copy" for op in ops):
+        return apply(target, ops, in_place=True)
+    for op in ops:
+        if not isinstance(op, dict):
+            return apply(target, ops, in_place=True)  # its 400 for a non-object
+    if len(ops) > 10_000:
+        return apply(target, ops, in_place=True)  # the 413 for too many operations
+    doc: Any = target
+    for op in ops:
+        doc = apply(doc, [op], in_place=True)
+        if isinstance(op, dict) and op.get("op") == "copy":
+            check_object_size(doc)
+    return doc

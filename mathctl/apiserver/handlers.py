@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from mathctl.apiserver import decode, errors, meta, rbac
+from mathctl.apiserver import decode, errors, gotypes, meta, rbac
 from mathctl.apiserver.conversion import to_storage, view, view_raw
 from mathctl.apiserver.registry import Registry, Resource
 from mathctl.apiserver.store import Entry, Store, encode
@@ -69,7 +69,7 @@ class Options:
 def decode_body(resource: Resource, body: bytes) -> dict[str, Any]:
     """The request body as an object, or the 400 kube-apiserver answers for undecodable JSON
     (and the 400/413 of :mod:`mathctl.apiserver.decode` for shapes its decoder refuses)."""
-    if len(body) > decode.MAX_REQUEST_BYTES:
+    if len(body) > decode.MAX_BODY_BYTES:
         raise decode.too_large()
     try:
         obj = loads_request(body)
@@ -81,10 +81,18 @@ def decode_body(resource: Resource, body: bytes) -> dict[str, Any]:
             "couldn't get version/kind; json parse error: json: cannot unmarshal "
             f"{_json_type(obj)} into Go value of type struct {{ APIVersion string "
             '"json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }'))
+    for key in ("apiVersion", "kind"):
+        if obj.get(key) is not None and not isinstance(obj[key], str):
+            raise _unrecognized(resource, body, (
+                "couldn't get version/kind; json parse error: json: cannot unmarshal "
+                f"{_json_type(obj[key]) if not isinstance(obj[key], dict) else 'object'} into "
+                f"Go struct field .{key} of type string"))
     if resource.is_custom and not obj.get("kind"):
         # json.go: decoding into Unstructured needs the kind from the data itself.
-        raise _unrecognized(resource, body, f"Object 'Kind' is missing in '{body.decode()}'")
-    decode.check_object(obj, resource.kind, resource.version)
+        raise _unrecognized(resource, body,
+                            f"Object 'Kind' is missing in '{body.decode('utf-8', 'replace')}'")
+    gotypes.check_resource(resource.group, resource.kind, resource.version, resource.is_custom,
+                           obj)
     return obj
 
 
@@ -105,23 +113,15 @@ def _unrecognized(resource: Resource, body: bytes, why: str) -> errors.ApiError:
 _CONSTANT = re.compile(r'"(?:\\.|[^"\\])*"|(-?Infinity|NaN)')
 
 
-def _no_constants(name: str) -> object:
-    """Python's json accepts NaN and Infinity; Go's encoding/json (and so kube) does not."""
-    raise ValueError(name)
-
-
 def loads_request(body: bytes | str) -> Any:
     """A request body as JSON, refusing what Go's decoder refuses (see :func:`go_json_error`)."""
     try:
-        return json.loads(body, parse_constant=_no_constants)
+        return decode.loads_json(body)
     except ValueError as exc:
-        if isinstance(exc, json.JSONDecodeError):
+        if isinstance(exc, json.JSONDecodeError | decode.DecodeError):
             raise
-        text = body.decode() if isinstance(body, bytes) else body
-        found = next((m for m in _CONSTANT.finditer(text) if m.group(1)), None)
-        if found is None:  # Python's int-string limit (a number thousands of digits long)
-            raise ValueError("json: cannot unmarshal a number of more than 4300 digits; no "
-                             "Kubernetes field holds one") from None
+        text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+        found = next(m for m in _CONSTANT.finditer(text) if m.group(1))
         pos = found.start(1) + (1 if found.group(1).startswith("-") else 0)
         raise json.JSONDecodeError("Expecting value" if pos == found.start(1)
                                    else "in numeric literal", text, pos) from None
@@ -247,9 +247,10 @@ class Handlers:
         warnings: list[str] = []
         if unknown and options.field_validation == "Strict":
             text = ", ".join(f'unknown field "{p}"' for p in unknown)
-            # The typed decoder's wording (apiserver handlers/create.go): kubectl shows it whole.
-            raise decode.cannot_handle(resource.kind, resource.version,
-                                       f"strict decoding error: {text}")
+            # The versioning codec's prefix around the strict decoder's error (versioning.go)
+            raise errors.bad_request(
+                f'{resource.kind} in version "{resource.version}" cannot be handled as a '
+                f"{resource.kind}: strict decoding error: {text}")
         if unknown and options.field_validation == "Warn":
             warnings = [f'unknown field "{p}"' for p in unknown]
         if fast.has_defaults:
@@ -388,13 +389,12 @@ class Handlers:
         if content_type not in accepted:
             raise errors.unsupported_media_type(accepted)
         current = self._existing(resource, namespace, name)
-        if len(body) > decode.MAX_REQUEST_BYTES:
+        if len(body) > decode.MAX_BODY_BYTES:
             raise decode.too_large()
         try:
             patch_doc = loads_request(body)
         except (ValueError, UnicodeDecodeError) as exc:
             raise errors.bad_request(f"error decoding patch: {go_json_error(body, exc)}") from None
-        decode.check_patch(patch_doc, resource.kind, resource.version)
         target = view(resource, current)
         from mathctl.apiserver import patch as patching  # the patch engine (its own module)
 
@@ -403,7 +403,7 @@ class Handlers:
             if content_type == MERGE_PATCH:
                 patched = patching.merge_patch(target, patch_doc, in_place=True)
             elif content_type == JSON_PATCH:
-                patched = patching.json_patch(target, patch_doc, in_place=True)
+                patched = decode.bounded_json_patch(patching.json_patch, target, patch_doc)
             else:
                 from mathctl.apiserver import strategic
 
@@ -412,9 +412,9 @@ class Handlers:
             raise errors.ApiError(exc.status_code, exc.reason, exc.message) from None
         if not isinstance(patched, dict):
             raise errors.bad_request("the patch did not produce an object")
-        decode.check_object(patched, resource.kind, resource.version)
-        if len(encode(patched)) > decode.MAX_REQUEST_BYTES:
-            raise decode.too_large()
+        decode.check_object_size(patched)
+        gotypes.check_resource(resource.group, resource.kind, resource.version,
+                               resource.is_custom, patched)
         patched_md = patched.get("metadata")
         if not isinstance(patched_md, dict):
             patched_md = patched["metadata"] = {}

@@ -1,18 +1,10 @@
-"""The query options of a LIST or WATCH, refused where kube refuses them.
+"""List and watch query options checked the way kube-apiserver checks them, before a list runs.
 
-Why it exists: Python's ``int()`` reads ``１`` (a full-width digit) and ``1_0`` as numbers and
-the handlers used to ignore ``resourceVersionMatch``, so requests kube answers with 400 or 422
-were served here. kube validates them before it reads the store:
-
-- ``resourceVersionMatch`` (apimachinery pkg/apis/meta/internalversion/validation/
-  validation.go ``ValidateListOptions``): forbidden for a watch, without a resourceVersion,
-  with a continue token, ``Exact`` with resourceVersion ``0``; only ``Exact`` and
-  ``NotOlderThan`` exist. A refusal is 422 ``ListOptions.meta.k8s.io "" is invalid``.
-- ``resourceVersion`` must parse as an unsigned integer (apiserver pkg/storage
-  APIObjectVersioner.ParseResourceVersion, ``strconv.ParseUint``): 400 ``invalid resource
-  version``.
-- integer parameters (``limit``, ``timeoutSeconds``) parse as Go's ``strconv.ParseInt`` does:
-  ASCII digits with an optional sign, nothing else.
+Python's ``int()`` reads ``１`` (a full-width digit), ``1_0`` and `` 7 `` as numbers; Go's
+``strconv`` reads none of them, so kube refuses them. The rules here follow
+staging/src/k8s.io/apimachinery/pkg/apis/meta/internalversion/validation/validation.go
+(``ValidateListOptions``) and storage/api_object_versioner.go (``ParseResourceVersion``).
+How ``continue`` resumes a list is the list code's business; this module only vets the query.
 """
 
 from __future__ import annotations
@@ -23,49 +15,74 @@ from typing import Any
 
 from mathctl.apiserver import errors
 
-_GO_INT = re.compile(r"[+-]?[0-9]+", re.ASCII)
-_GO_UINT = re.compile(r"[0-9]+", re.ASCII)
-MATCHES = ("Exact", "NotOlderThan")
+_GO_INT = re.compile(r"[+-]?[0-9]+\Z", re.ASCII)
+_GO_UINT = re.compile(r"[0-9]+\Z", re.ASCII)
+INT64_MAX = (1 << 63) - 1
+UINT64_MAX = (1 << 64) - 1
 
 
-def go_int(query: Mapping[str, str], key: str) -> int | None:
-    """``query[key]`` as Go's ``strconv.ParseInt`` reads it; None when absent or empty."""
+def go_int(text: str) -> int | None:
+    """strconv.ParseInt(text, 10, 64), or None when Go would refuse it."""
+    if not _GO_INT.match(text):
+        return None
+    value = int(text)
+    return value if -INT64_MAX - 1 <= value <= INT64_MAX else None
+
+
+def int_param(query: Mapping[str, str], key: str) -> int | None:
+    """An int64 query parameter (runtime.Convert_Slice_string_To_int64: strconv.ParseInt)."""
     text = query.get(key)
     if text in (None, ""):
         return None
-    if not _GO_INT.fullmatch(text):
-        raise errors.bad_request(f'invalid value for {key}: "{text}"')
+    value = go_int(text)
+    if value is None:
+        raise errors.bad_request(f'strconv.ParseInt: parsing "{text}": invalid syntax'
+                                 if not _GO_INT.match(text) else
+                                 f'strconv.ParseInt: parsing "{text}": value out of range')
+    return value
+
+
+def resource_version(text: str) -> int:
+    """APIObjectVersioner.ParseResourceVersion: "" and "0" are 0, else an unsigned integer."""
+    if text in ("", "0"):
+        return 0
+    if not _GO_UINT.match(text) or int(text) > UINT64_MAX:
+        why = "invalid syntax" if not _GO_UINT.match(text) else "value out of range"
+        raise errors.bad_request(
+            f'invalid resource version: strconv.ParseUint: parsing "{text}": {why}')
     return int(text)
 
 
-def check(query: Mapping[str, str], *, watch: bool) -> None:
-    """Refuse the list/watch options kube refuses (see the module docstring)."""
+def _forbidden(message: str) -> dict[str, Any]:
+    return {"reason": "FieldValueForbidden", "field": "resourceVersionMatch",
+            "message": f"Forbidden: {message}"}
+
+
+def validate(query: Mapping[str, str], *, watch: bool) -> None:
+    """ValidateListOptions: 422 ``ListOptions.meta.k8s.io "" is invalid`` or 400 for syntax."""
+    int_param(query, "limit")
+    int_param(query, "timeoutSeconds")
     rv = query.get("resourceVersion", "")
-    if rv and not _GO_UINT.fullmatch(rv):
-        raise errors.bad_request(
-            f'invalid resource version: resourceVersion: Invalid value: "{rv}": '
-            f'strconv.ParseUint: parsing "{rv}": invalid syntax')
+    resource_version(rv)
     match = query.get("resourceVersionMatch", "")
-    if not match:
-        return
     causes: list[dict[str, Any]] = []
-
-    def forbidden(why: str) -> None:
-        causes.append({"reason": "FieldValueForbidden", "field": "resourceVersionMatch",
-                       "message": f"Forbidden: {why}"})
-
     if watch:
-        forbidden("resourceVersionMatch is forbidden for watch")
-    if not rv:
-        forbidden("resourceVersionMatch is forbidden unless resourceVersion is provided")
-    if query.get("continue"):
-        forbidden("resourceVersionMatch is forbidden when continue is provided")
-    if match == "Exact" and rv == "0":
-        forbidden('resourceVersionMatch "exact" is forbidden for resourceVersion "0"')
-    elif match not in MATCHES:
-        supported = ", ".join(f'"{m}"' for m in (*MATCHES, ""))
-        causes.append({"reason": "FieldValueNotSupported", "field": "resourceVersionMatch",
-                       "message": f'Unsupported value: "{match}": supported values: '
-                                  f"{supported}"})
+        if match:   # validateWatchOptions: only with sendInitialEvents (not served here)
+            causes.append(_forbidden("resourceVersionMatch is forbidden for watch unless "
+                                     "sendInitialEvents is provided"))
+    elif match:
+        if not rv:
+            causes.append(_forbidden("resourceVersionMatch is forbidden unless resourceVersion "
+                                     "is provided"))
+        if query.get("continue"):
+            causes.append(_forbidden("resourceVersionMatch is forbidden when continue is "
+                                     "provided"))
+        if match not in ("Exact", "NotOlderThan"):
+            causes.append({"reason": "FieldValueNotSupported", "field": "resourceVersionMatch",
+                           "message": f'Unsupported value: "{match}": supported values: '
+                                      '"Exact", "NotOlderThan", ""'})
+        if match == "Exact" and rv == "0":
+            causes.append(_forbidden('resourceVersionMatch "exact" is forbidden for '
+                                     'resourceVersion "0"'))
     if causes:
         raise errors.invalid("meta.k8s.io", "ListOptions", "", causes)

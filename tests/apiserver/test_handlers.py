@@ -95,8 +95,8 @@ def test_unknown_fields_strict_is_400_warn_is_a_warning(http: Http, ns_path: str
     obj = number("u", 1)
     obj["spec"]["extra"] = True
     r = http.post(f"{ns_path}/numbers?fieldValidation=Strict", obj)
-    # apiserver pkg/endpoints/handlers/create.go: a decode error is prefixed with
-    # '<Kind> in version "<v>" cannot be handled as a <Kind>: '
+    # staging/src/k8s.io/apimachinery/pkg/runtime/serializer/versioning/versioning.go wraps
+    # the strict decoding error as "<Kind> in version ... cannot be handled as a <Kind>: ..."
     assert status_of(r) == (400, "BadRequest",
                             'Number in version "v1beta1" cannot be handled as a Number: '
                             'strict decoding error: unknown field "spec.extra"')
