@@ -89,10 +89,10 @@ class EventRecorder:
         self._created: set[tuple[str, str, str]] = set()
         self._problems: dict[tuple[str, str, str], tuple[str, str]] = {}
         self._queue: queue.SimpleQueue[dict[str, Any] | None] = queue.SimpleQueue()
+        self._failed = False  # set before the thread starts: it reads it
         self._thread = threading.Thread(target=self._post_all, name="mathctl-events",
                                         daemon=True)
         self._thread.start()
-        self._failed = False
 
     def __call__(self, key: Any, outcome: Outcome, started: float) -> None:
         """Called by the dispatcher after each reconcile (``key``: kind, namespace, name)."""
