@@ -40,7 +40,12 @@ def check_namespace_names(fn: Callable[[client.ApiClient], list[str]], cluster: 
     require_callable(fn, "namespace_names")
     api_client = api_client_of(cluster)
     got = call(fn, (api_client,), name="namespace_names",
-               todo="return the sorted names of the cluster's namespaces")
+               todo="return the sorted names of the cluster's namespaces",
+               advise=lambda exc: (
+                   "list_namespace() returns a V1NamespaceList: loop over its .items (the "
+                   "namespaces), not over the list object itself."
+                   if (isinstance(exc, AttributeError) and "'tuple'" in str(exc))
+                   or (isinstance(exc, TypeError) and "NamespaceList" in str(exc)) else None))
     want = sorted(ns.metadata.name for ns in client.CoreV1Api(api_client).list_namespace().items)
     if not isinstance(got, list) or not all(isinstance(n, str) for n in got):
         hint = (" — take ns.metadata.name of each item" if isinstance(got, list) else "")

@@ -116,7 +116,15 @@ def _desired_hint(where: str, got: Mapping[str, Any], want: Body, se: ServiceExp
         if annotations.get(key) != value:
             return f"{where}: copy spec.annotations onto the Ingress ({key!r} is missing)."
     managed = _get(want, "metadata.annotations")[MANAGED_ANNOTATIONS]
-    if annotations.get(MANAGED_ANNOTATIONS) != managed:
+    got_managed = annotations.get(MANAGED_ANNOTATIONS)
+    if got_managed != managed:
+        if isinstance(got_managed, str) and sorted(got_managed.split(",")) == managed.split(","):
+            return (f"{where}: the MANAGED_ANNOTATIONS annotation is {got_managed!r}, the right "
+                    f"keys in another order: sort them ({managed!r}), so the same spec always "
+                    "gives the same Ingress and a resync writes nothing.")
+        if got_managed is not None:
+            return (f"{where}: the MANAGED_ANNOTATIONS annotation is {got_managed!r}, expected "
+                    f"{managed!r}: the copied keys, sorted and comma-separated.")
         return (f"{where}: add the annotation MANAGED_ANNOTATIONS listing the copied keys, "
                 f"sorted and comma-separated ({managed!r}): it is how the next pass knows "
                 "which annotations are its own to remove.")

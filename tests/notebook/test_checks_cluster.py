@@ -123,3 +123,15 @@ def test_number_manifest_check_uses_a_server_side_dry_run(cluster: Cluster, crds
     verdict = str(checks.check_number_manifest.verdict(
         lambda n, v: {**right(n, v), "status": {}}, cluster, namespace))
     assert "leave it out" in verdict
+
+
+def test_a_forgotten_items_is_named(cluster: Cluster) -> None:
+    """issue 11: looping over the list object instead of its .items gets the fix, not only
+    Python's error."""
+    from kubernetes import client as k8s
+
+    def no_items(api_client: object) -> list[str]:
+        return sorted(ns.metadata.name for ns in k8s.CoreV1Api(api_client).list_namespace())
+
+    said = " ".join(str(checks.check_namespace_names.verdict(no_items, cluster)).split())
+    assert "loop over its .items" in said

@@ -75,6 +75,10 @@ def _no_default_secret(i: Body, se: ServiceExpose) -> None:
     (_always_tls, "only when enabled"),
     (_no_default_secret, "f'{name}-tls'"),
     (lambda i, se: i["metadata"]["annotations"].pop(MANAGED_ANNOTATIONS), "MANAGED_ANNOTATIONS"),
+    # issue 11: present but in another order is named as such, not "add the annotation"
+    (lambda i, se: i["metadata"]["annotations"].update({MANAGED_ANNOTATIONS: ",".join(
+        reversed(i["metadata"]["annotations"][MANAGED_ANNOTATIONS].split(",")))}),
+     "the right keys in another order"),
     (lambda i, se: i["metadata"].update(annotations={}), "copy spec.annotations"),
     (lambda i, se: i["spec"]["rules"][0]["http"]["paths"][0].pop("pathType"), "pathType"),
     (lambda i, se: i["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"].update(
