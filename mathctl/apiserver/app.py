@@ -182,6 +182,7 @@ class ApiServer:
         ns = namespace or ""
         method = request.method
         options = _options(query)
+        options.user_agent = request.headers.get("User-Agent", "")
         if not name:
             if method == "GET":
                 return self._list(request, resource, namespace)
@@ -534,7 +535,10 @@ def _options(query: Any) -> Options:
         raise errors.invalid("meta.k8s.io", "CreateOptions", "", [{
             "reason": "FieldValueNotSupported", "field": "dryRun",
             "message": f'Unsupported value: {json.dumps(dry_run)}: supported values: "All"'}])
-    return Options(dry_run=bool(dry_run), field_validation=field_validation)
+    force = query.get("force")
+    return Options(dry_run=bool(dry_run), field_validation=field_validation,
+                   field_manager=query.get("fieldManager", ""),
+                   force=None if force is None else force in ("true", "1", "True"))
 
 
 def _int_param(query: Any, key: str) -> int | None:
