@@ -68,6 +68,23 @@ def no_route() -> ApiError:
     return ApiError(404, "NotFound", "the server could not find the requested resource", {})
 
 
+class PageNotFound(ApiError):
+    """Go's ``http.NotFound``: a plain-text ``404 page not found``, not a ``Status``.
+
+    kube-apiserver answers so for every path no handler claims: an unknown group or version
+    (no go-restful web service, so the request falls through the non-go-restful mux to its
+    NotFoundHandler, pkg/server/handler.go), and anything under a CRD's group that no CRD
+    serves (the CRD handler delegates to that same handler).
+    """
+
+    def __init__(self) -> None:
+        super().__init__(404, "NotFound", "404 page not found")
+
+
+def page_not_found() -> ApiError:
+    return PageNotFound()
+
+
 def already_exists(group: str, resource: str, name: str) -> ApiError:
     return ApiError(409, "AlreadyExists", f'{qualified(group, resource)} "{name}" already exists',
                     _details(group, resource, name))

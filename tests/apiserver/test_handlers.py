@@ -156,10 +156,49 @@ def test_update_with_a_stale_resource_version_is_409(http: Http, ns_path: str) -
                                    "kind": "numbers"}
 
 
-def test_update_without_resource_version_is_unconditional(http: Http, ns_path: str) -> None:
+def test_update_of_a_custom_resource_without_resource_version_is_422(
+        http: Http, ns_path: str) -> None:
     http.post(f"{ns_path}/numbers", number("uc", 1)).raise_for_status()
     r = http.put(f"{ns_path}/numbers/uc", number("uc", 5))
-    assert r.status_code == 200 and r.json()["spec"]["value"] == 5
+    # registry/generic/registry/store.go Update: newResourceVersion == 0 and the custom
+    # resource strategy's AllowUnconditionalUpdate() is false (apiextensions-apiserver
+    # pkg/registry/customresource/strategy.go) -> NewInvalid on the resource, not the kind.
+    assert status_of(r) == (
+        422, "Invalid", 'numbers.math.mathctl.example "uc" is invalid: metadata.resourceVersion: '
+                        "Invalid value: 0: must be specified for an update")
+    assert r.json()["details"] == {
+        "name": "uc", "group": "math.mathctl.example", "kind": "numbers",
+        "causes": [{"reason": "FieldValueInvalid", "field": "metadata.resourceVersion",
+                    "message": "Invalid value: 0: must be specified for an update"}]}
+    assert http.get(f"{ns_path}/numbers/uc").json()["spec"]["value"] == 1
+
+
+def test_update_of_a_built_in_without_resource_version_is_unconditional(
+        http: Http, namespace: str) -> None:
+    # ConfigMaps (pkg/registry/core/configmap/strategy.go) allow unconditional update.
+    path = f"/api/v1/namespaces/{namespace}/configmaps"
+    http.post(path, {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "uc"},
+                     "data": {"a": "1"}}).raise_for_status()
+    r = http.put(f"{path}/uc", {"apiVersion": "v1", "kind": "ConfigMap",
+                                "metadata": {"name": "uc"}, "data": {"a": "2"}})
+    assert r.status_code == 200 and r.json()["data"] == {"a": "2"}
+
+
+def test_update_with_the_uid_of_a_deleted_object_is_409(http: Http, ns_path: str,
+                                                        namespace: str) -> None:
+    created = http.post(f"{ns_path}/numbers", number("gone", 1)).json()
+    http.delete(f"{ns_path}/numbers/gone").raise_for_status()
+    r = http.put(f"{ns_path}/numbers/gone", created)
+    # The body's uid is a precondition (registry/rest/update.go defaultUpdatedObjectInfo.
+    # Preconditions); etcd3/store.go GuaranteedUpdate checks it against the missing object's
+    # empty uid before looking at existence, and storeerr.InterpretUpdateError turns the
+    # invalid-object error into 409.
+    assert status_of(r) == (
+        409, "Conflict",
+        'Operation cannot be fulfilled on numbers.math.mathctl.example "gone": StorageError: '
+        f"invalid object, Code: 4, Key: /registry/math.mathctl.example/numbers/{namespace}/gone, "
+        f"ResourceVersion: 0, AdditionalErrorMsg: Precondition failed: UID in precondition: "
+        f"{created['metadata']['uid']}, UID in object meta: ")
 
 
 def test_update_name_mismatch_is_400(http: Http, ns_path: str) -> None:
