@@ -355,7 +355,6 @@ class Handlers:
         self._validate(resource, obj)
         if not options.applied:
             managedfields.on_write(resource, None, obj, options.manager, "")
-        self._validate_managed_fields(resource, obj)
         stored = self._put(resource, obj, options)
         return self._response(resource, stored, 201, warnings)
 
@@ -501,7 +500,6 @@ class Handlers:
         self._validate(resource, new)
         if not options.applied:
             managedfields.on_write(resource, old, new, options.manager, subresource)
-        self._validate_managed_fields(resource, new)
         if new == old:
             # A write that changes nothing is not written: same resourceVersion, no event.
             return self._response(resource, current, 200, warnings)
@@ -513,12 +511,6 @@ class Handlers:
                 self.store.delete(resource.storage, new_md.get("namespace", ""), name)
             return self._response(resource, new, 200, warnings)
         return self._response(resource, self._put(resource, new, options), 200, warnings)
-
-    def _validate_managed_fields(self, resource: Resource, obj: dict[str, Any]) -> None:
-        causes = managedfields.validate_entries(obj["metadata"].get("managedFields"))
-        if causes:
-            raise errors.invalid(resource.group, resource.kind, obj["metadata"].get("name", ""),
-                                 causes)
 
     # -- delete --------------------------------------------------------------------------
 

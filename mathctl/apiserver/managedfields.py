@@ -23,6 +23,8 @@ is used as it is; computing an update's entry costs one walk over what changed.
 
 from __future__ import annotations
 
+import functools
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -103,8 +105,11 @@ def reset_fields(resource: Resource, subresource: str) -> Set:
 def manager_name(field_manager: str, user_agent: str) -> str:
     """``managerOrUserAgent`` (handlers/rest.go): the fieldManager, else the user agent up to
     its first '/', printable characters only, at most 128 bytes."""
-    if field_manager:
-        return field_manager
+    return field_manager or _prefix_from_user_agent(user_agent)
+
+
+@functools.lru_cache(maxsize=256)
+def _prefix_from_user_agent(user_agent: str) -> str:
     out, size = [], 0
     for char in user_agent.split("/")[0]:
         if not char.isprintable():   # Go's unicode.IsPrint: the same classes
@@ -206,9 +211,24 @@ def encode(managers: Managers, go_order: bool) -> list[dict[str, Any]]:
     return out
 
 
+def _now() -> str:
+    """``meta.now()``, formatted once per second (every write of a busy second shares it)."""
+    second = int(time.time())
+    if _NOW[0] != second:
+        _NOW[:] = [second, meta.now()]
+    return str(_NOW[1])
+
+
+_NOW: list[Any] = [0, ""]
+
+
 def _strip(managers: Managers) -> None:
     for key in list(managers):
-        fields = fieldpath.difference(managers[key].fields, STRIPPED)
+        fields = managers[key].fields
+        if "f:metadata" not in fields and "f:apiVersion" not in fields and (
+                "f:kind" not in fields):
+            continue
+        fields = fieldpath.difference(fields, STRIPPED)
         if fields:
             managers[key].fields = fields
         else:
@@ -316,7 +336,7 @@ def _update(old: Any, new: Any, managers: Managers, key: Key, api_version: str, 
     if taken:
         previous = managers.get(key)
         fields = fieldpath.union(previous.fields, taken) if previous else taken
-        managers[key] = Entry(fields, api_version, meta.now())
+        managers[key] = Entry(fields, api_version, _now())
 
 
 def apply(live: dict[str, Any], config: dict[str, Any], managers: Managers, key: Key,
@@ -337,7 +357,7 @@ def apply(live: dict[str, Any], config: dict[str, Any], managers: Managers, key:
     if changed:
         entry = managers.get(key)
         if entry is not None:
-            entry.time = meta.now()
+            entry.time = _now()
         return merged   # type: ignore[no-any-return]
     return None
 
@@ -404,28 +424,3 @@ def _base_managers(sent: Any, live: Any, subresource: str) -> Managers:
         if managers:
             return managers
     return decode(live) or {}
-
-
-def validate_entries(entries: Any) -> list[dict[str, str]]:
-    """``ValidateManagedFields`` (apimachinery meta/v1 validation): 422 causes."""
-    causes = []
-    if not isinstance(entries, list):
-        return causes
-    for i, entry in enumerate(entries):
-        if not isinstance(entry, dict):
-            continue
-        path = f"metadata.managedFields[{i}]"
-        operation = entry.get("operation")
-        if operation not in (APPLY, UPDATE):
-            causes.append({"reason": "FieldValueNotSupported", "field": f"{path}.operation",
-                           "message": f"Unsupported value: {_go_quote(str(operation or ''))}: "
-                                      'supported values: "Apply", "Update"'})
-        if entry.get("fieldsType") != FIELDS_V1:
-            causes.append({"reason": "FieldValueNotSupported", "field": f"{path}.fieldsType",
-                           "message": f"Unsupported value: "
-                                      f"{_go_quote(str(entry.get('fieldsType') or ''))}: "
-                                      'supported values: "FieldsV1"'})
-        if len(str(entry.get("manager") or "")) > MAX_MANAGER_LENGTH:
-            causes.append({"reason": "FieldValueTooLong", "field": f"{path}.manager",
-                           "message": f"Too long: may not be longer than {MAX_MANAGER_LENGTH}"})
-    return causes

@@ -106,14 +106,16 @@ def _resolve(t: Any, v: Any) -> Any:
     return t
 
 
-def _granular_map(t: Any, *values: Any) -> bool:
-    return isinstance(t, MapType) and not t.atomic and all(
-        v is MISSING or v is None or isinstance(v, dict) for v in values)
+def _granular_map(t: Any, lhs: Any, rhs: Any) -> bool:
+    return (t.__class__ is MapType and not t.atomic
+            and (lhs.__class__ is dict or lhs is MISSING or lhs is None)
+            and (rhs.__class__ is dict or rhs is MISSING or rhs is None))
 
 
-def _granular_list(t: Any, *values: Any) -> bool:
-    return isinstance(t, ListType) and t.kind != "atomic" and all(
-        v is MISSING or v is None or isinstance(v, list) for v in values)
+def _granular_list(t: Any, lhs: Any, rhs: Any) -> bool:
+    return (t.__class__ is ListType and t.kind != "atomic"
+            and (lhs.__class__ is list or lhs is MISSING or lhs is None)
+            and (rhs.__class__ is list or rhs is MISSING or rhs is None))
 
 
 def _empty(v: Any) -> bool:
