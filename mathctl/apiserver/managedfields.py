@@ -225,8 +225,7 @@ _NOW: list[Any] = [0, ""]
 def _strip(managers: Managers) -> None:
     for key in list(managers):
         fields = managers[key].fields
-        if "f:metadata" not in fields and "f:apiVersion" not in fields and (
-                "f:kind" not in fields):
+        if fields.keys().isdisjoint(STRIPPED):
             continue
         fields = fieldpath.difference(fields, STRIPPED)
         if fields:
@@ -295,9 +294,9 @@ def _print_manager(key: Key, entry: Entry) -> str:
 def _changes(old: Any, new: Any, t: Any, ignored: Set) -> tuple[Set, Set, Set]:
     added, modified, removed = typed.compare(old, new, t)
     if ignored:
-        added = fieldpath.recursive_difference(added, ignored)
-        modified = fieldpath.recursive_difference(modified, ignored)
-        removed = fieldpath.recursive_difference(removed, ignored)
+        added, modified, removed = (
+            fieldpath.recursive_difference(s, ignored) if not s.keys().isdisjoint(ignored)
+            else s for s in (added, modified, removed))
     return added, modified, removed
 
 
@@ -309,7 +308,7 @@ def _take(old: Any, new: Any, managers: Managers, workflow: Key, force: bool, t:
     conflicts: dict[Key, Set] = {}
     if changed:
         for key, entry in managers.items():
-            if key != workflow:
+            if key != workflow and not changed.keys().isdisjoint(entry.fields):
                 both = fieldpath.intersection(entry.fields, changed)
                 if both:
                     conflicts[key] = both
@@ -320,7 +319,7 @@ def _take(old: Any, new: Any, managers: Managers, workflow: Key, force: bool, t:
         managers[key].fields = fieldpath.difference(managers[key].fields, both)
     if removed:
         for key, entry in managers.items():
-            if key != workflow:
+            if key != workflow and not removed.keys().isdisjoint(entry.fields):
                 entry.fields = fieldpath.difference(entry.fields, removed)
     for key in [k for k, e in managers.items() if not e.fields]:
         del managers[key]
@@ -331,7 +330,9 @@ def _update(old: Any, new: Any, managers: Managers, key: Key, api_version: str, 
             ignored: Set) -> None:
     """An update by ``key``: managedfieldsupdater.go over stripmeta.go over ``Updater.Update``."""
     added, modified, _ = _take(old, new, managers, _CURRENT, True, t, ignored)
-    taken = fieldpath.difference(fieldpath.union(modified, added), STRIPPED)
+    taken = fieldpath.union(modified, added)
+    if not taken.keys().isdisjoint(STRIPPED):
+        taken = fieldpath.difference(taken, STRIPPED)
     _strip(managers)
     if taken:
         previous = managers.get(key)
