@@ -38,6 +38,14 @@ OBJECT_META = MapType({
 })
 
 
+# stripmeta.go: what no manager owns, so what a comparison of whole objects can skip
+UNOWNED_META = frozenset({"name", "namespace", "creationTimestamp", "selfLink", "uid",
+                          "clusterName", "generation", "managedFields", "resourceVersion"})
+UNOWNED_ROOT = frozenset({"apiVersion", "kind"})
+# an object's own metadata (a pod template's is an ObjectMeta whose fields are owned)
+ROOT_META = MapType(OBJECT_META.fields, unowned=UNOWNED_META)
+
+
 def _open(**fields: Any) -> MapType:
     return MapType(fields, open=True)
 
@@ -75,7 +83,7 @@ POD_TEMPLATE = _open(metadata=OBJECT_META, spec=POD_SPEC)
 
 
 def _kind(**fields: Any) -> MapType:
-    return _open(metadata=OBJECT_META, **fields)
+    return MapType({"metadata": ROOT_META, **fields}, open=True, unowned=UNOWNED_ROOT)
 
 
 KINDS: dict[str, MapType] = {

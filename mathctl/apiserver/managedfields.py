@@ -79,7 +79,8 @@ def object_type(resource: Resource) -> typed.MapType:
     if not isinstance(root, typed.MapType):
         root = typed.MapType(element=typed.UNTYPED)
     root.fields.update(apiVersion=typed.SCALAR, kind=typed.SCALAR,
-                       metadata=builtin_types.OBJECT_META)
+                       metadata=builtin_types.ROOT_META)
+    root.unowned = builtin_types.UNOWNED_ROOT
     _CRD_TYPES[id(schema)] = (schema, root)
     return root
 

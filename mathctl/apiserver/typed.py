@@ -29,6 +29,7 @@ from mathctl.apiserver import fieldpath
 from mathctl.apiserver.fieldpath import Set
 
 MISSING: Any = object()
+_CONTAINERS = (dict, list)
 _E: Set = {}
 
 
@@ -45,14 +46,17 @@ class MapType:
     part: what the server does not know of it still reads as Go struct fields).
     """
 
-    __slots__ = ("atomic", "element", "fields", "open")
+    __slots__ = ("atomic", "element", "fields", "open", "unowned")
 
     def __init__(self, fields: dict[str, Any] | None = None, element: Any = None, *,
-                 atomic: bool = False, open: bool = False) -> None:
+                 atomic: bool = False, open: bool = False,
+                 unowned: frozenset[str] = frozenset()) -> None:
         self.fields = fields or {}
         self.element = element
         self.atomic = atomic
         self.open = open
+        # fields nobody ever owns (stripmeta.go): comparisons need not look at them
+        self.unowned = unowned
 
     def field_type(self, name: str) -> tuple[Any, bool]:
         """(type, named) of the value under ``name``."""
@@ -120,7 +124,7 @@ def _granular_list(t: Any, lhs: Any, rhs: Any) -> bool:
 
 def _empty(v: Any) -> bool:
     """Absent, null or an empty list or map (``emptyPromoteToLeaf``)."""
-    return v is MISSING or v is None or (isinstance(v, dict | list) and not v)
+    return v is MISSING or v is None or (v.__class__ in _CONTAINERS and not v)
 
 
 def _equal(a: Any, b: Any) -> bool:
@@ -147,7 +151,7 @@ def item_element(t: ListType, item: Any, i: int) -> str:
             else:
                 return fieldpath.index(i)
         return fieldpath.key(fields)
-    if t.kind == "set" and not isinstance(item, dict | list):
+    if t.kind == "set" and item.__class__ not in _CONTAINERS:
         return fieldpath.value(item)
     return fieldpath.index(i)
 
@@ -216,56 +220,64 @@ def _place(target: Set, pe: str, member: bool, kids: Set) -> None:
         target[pe] = node
 
 
+def _leaf(lhs: Any, rhs: Any) -> tuple[str, Set, Set, Set]:
+    if lhs is MISSING:
+        return "A", _E, _E, _E
+    if rhs is MISSING:
+        return "R", _E, _E, _E
+    return ("" if _equal(lhs, rhs) else "M"), _E, _E, _E
+
+
 def _cmp(lhs: Any, rhs: Any, t: Any) -> tuple[str, Set, Set, Set]:
+    if t is SCALAR:
+        return _leaf(lhs, rhs)
     t = _resolve(t, rhs if lhs is MISSING or lhs is None else lhs)
-    both_empty = _empty(lhs) and _empty(rhs)
-    added: Set = {}
-    modified: Set = {}
-    removed: Set = {}
-    if not both_empty and _granular_map(t, lhs, rhs):
-        ld = lhs if isinstance(lhs, dict) else _E
-        rd = rhs if isinstance(rhs, dict) else _E
+    if _empty(lhs) and _empty(rhs):
+        return _leaf(lhs, rhs)
+    acc: list[Set | None] = [None, None, None]   # added, modified, removed: made when needed
+    if _granular_map(t, lhs, rhs):
+        ld = lhs if lhs.__class__ is dict else _E
+        rd = rhs if rhs.__class__ is dict else _E
+        unowned = t.unowned
         for k, x in ld.items():
             y = rd.get(k, MISSING)
-            if y is not MISSING and (x is y or x == y):
+            if (y is not MISSING and (x is y or x == y)) or k in unowned:
                 continue
-            _merge_results(added, modified, removed, fieldpath.field(k),
-                           _cmp(x, y, t.field_type(k)[0]))
+            _collect(acc, fieldpath.field(k), _cmp(x, y, t.field_type(k)[0]))
         for k, y in rd.items():
-            if k not in ld:
-                _merge_results(added, modified, removed, fieldpath.field(k),
-                               _cmp(MISSING, y, t.field_type(k)[0]))
-    elif not both_empty and _granular_list(t, lhs, rhs):
-        l_order, l_items = _index(t, lhs if isinstance(lhs, list) else [])
-        r_order, r_items = _index(t, rhs if isinstance(rhs, list) else [])
+            if k not in ld and k not in unowned:
+                _collect(acc, fieldpath.field(k), _cmp(MISSING, y, t.field_type(k)[0]))
+    elif _granular_list(t, lhs, rhs):
+        l_order, l_items = _index(t, lhs if lhs.__class__ is list else [])
+        r_order, r_items = _index(t, rhs if rhs.__class__ is list else [])
         for pe in l_order:
             x, y = l_items[pe], r_items.get(pe, MISSING)
             if y is not MISSING and x == y:
                 continue
-            _merge_results(added, modified, removed, pe, _cmp(x, y, t.item))
+            _collect(acc, pe, _cmp(x, y, t.item))
         for pe in r_order:
             if pe not in l_items:
-                _merge_results(added, modified, removed, pe, _cmp(MISSING, r_items[pe], t.item))
+                _collect(acc, pe, _cmp(MISSING, r_items[pe], t.item))
     else:
-        # a leaf: a scalar, an atomic list or map, or empty on both sides
-        if lhs is MISSING:
-            return "A", _E, _E, _E
-        if rhs is MISSING:
-            return "R", _E, _E, _E
-        return ("" if _equal(lhs, rhs) else "M"), _E, _E, _E
+        # a leaf: an atomic list or map, or a value its schema does not describe
+        return _leaf(lhs, rhs)
     flag = "A" if lhs is MISSING else "R" if rhs is MISSING else ""
-    return flag, added, modified, removed
+    return flag, acc[0] or _E, acc[1] or _E, acc[2] or _E
 
 
-def _merge_results(added: Set, modified: Set, removed: Set, pe: str,
-                   result: tuple[str, Set, Set, Set]) -> None:
-    flag, a, m, r = result
-    if flag == "A" or a:
-        _place(added, pe, flag == "A", a)
-    if flag == "M" or m:
-        _place(modified, pe, flag == "M", m)
-    if flag == "R" or r:
-        _place(removed, pe, flag == "R", r)
+_FLAGS = ("A", "M", "R")
+
+
+def _collect(acc: list[Set | None], pe: str, result: tuple[str, Set, Set, Set]) -> None:
+    flag = result[0]
+    for i in range(3):
+        kids = result[i + 1]
+        member = flag == _FLAGS[i]
+        if member or kids:
+            target = acc[i]
+            if target is None:
+                target = acc[i] = {}
+            _place(target, pe, member, kids)
 
 
 # --- merge --------------------------------------------------------------------------------
