@@ -82,9 +82,6 @@ class ApiServer:
             return await self._dispatch(request)
         except errors.ApiError as exc:
             return _status_response(exc)
-        except errors.PageNotFound:
-            return web.Response(text="404 page not found\n", status=404,
-                                content_type="text/plain", charset="utf-8")
         except asyncio.CancelledError:
             raise
         except web.HTTPRequestEntityTooLarge:
@@ -126,7 +123,7 @@ class ApiServer:
             if len(parts) == 2:
                 group_doc = discovery.api_group(self.registry, parts[1])
                 if group_doc is None:
-                    raise errors.PageNotFound()
+                    raise errors.page_not_found()
                 return _json(group_doc)
             return await self._group_version(request, parts[1], parts[2], parts[3:])
         if head == "openapi":
@@ -134,7 +131,7 @@ class ApiServer:
                 return web.Response(body=openapi.V2_PROTOBUF,
                                     headers={"Content-Type": openapi.V2_PROTOBUF_TYPE})
             return _json(openapi.document(self.registry, parts[1:]))
-        raise errors.PageNotFound()
+        raise errors.page_not_found()
 
     def _public(self, path: str) -> web.StreamResponse:
         if path.startswith("/version"):
@@ -170,11 +167,18 @@ class ApiServer:
     async def _group_version(self, request: web.BaseRequest, group: str, version: str,
                              rest: list[str]) -> web.StreamResponse:
         if not self.registry.has_group_version(group, version):
-            raise errors.PageNotFound()
+            raise errors.page_not_found()
+        # go-restful serves built-in group versions (its 404 is a Status); the rest falls
+        # through to the CRD handler, whose 404 is the plain-text page.
+        builtin = any(not r.is_custom for r in self.registry.in_group_version(group, version))
+
+        def no_route() -> errors.ApiError:
+            return errors.no_route() if builtin else errors.page_not_found()
+
         if not rest:
             doc = discovery.api_resource_list(self.registry, group, version)
             if doc is None:
-                raise errors.no_route()
+                raise no_route()
             return _json(doc)
         watch_path = rest[0] == "watch"
         if watch_path:
@@ -185,9 +189,9 @@ class ApiServer:
             namespace, rest = rest[1], rest[2:]
         resource = self.registry.get(group, version, rest[0]) if rest else None
         if resource is None or len(rest) > 3:
-            raise errors.no_route()
+            raise no_route()
         if namespace is not None and not resource.namespaced:
-            raise errors.no_route()
+            raise no_route()
         name = rest[1] if len(rest) > 1 else ""
         subresource = rest[2] if len(rest) > 2 else ""
         if subresource == "token" and resource.storage == "serviceaccounts" and \
@@ -200,7 +204,7 @@ class ApiServer:
                 raise errors.not_found(resource.group, resource.plural, name)
             raise errors.no_route()
         if resource.namespaced and namespace is None and name:
-            raise errors.no_route()
+            raise no_route()
         query = request.query
         if watch_path or query.get("watch") in ("1", "true", "True"):
             if name:
@@ -211,13 +215,14 @@ class ApiServer:
         ns = namespace or ""
         method = request.method
         options = _options(query)
+        options.user_agent = request.headers.get("User-Agent", "")
         if not name:
             if method == "GET":
                 return self._list(request, resource, namespace)
             if resource.namespaced and namespace is None:
                 # Only list and watch span namespaces: the CRD handler passes other verbs on
                 # to the 404 handler, go-restful has no such route for built-ins.
-                raise errors.no_route() if resource.is_custom else errors.method_not_allowed()
+                raise no_route() if resource.is_custom else errors.method_not_allowed()
             if method == "POST":
                 body = await _body(request, resource)
                 return self._result(request, resource, self.handlers.create(
@@ -495,6 +500,9 @@ def _json(obj: Any, status: int = 200) -> web.Response:
 
 
 def _status_response(exc: errors.ApiError) -> web.Response:
+    if isinstance(exc, errors.PageNotFound):
+        return web.Response(status=404, text="404 page not found\n", content_type="text/plain",
+                            charset="utf-8", headers={"X-Content-Type-Options": "nosniff"})
     return web.Response(body=encode(exc.status()), status=exc.code, content_type=JSON)
 
 
@@ -585,7 +593,10 @@ def _options(query: Any) -> Options:
         raise errors.invalid("meta.k8s.io", "CreateOptions", "", [{
             "reason": "FieldValueNotSupported", "field": "dryRun",
             "message": f'Unsupported value: {json.dumps(dry_run)}: supported values: "All"'}])
-    return Options(dry_run=bool(dry_run), field_validation=field_validation)
+    force = query.get("force")
+    return Options(dry_run=bool(dry_run), field_validation=field_validation,
+                   field_manager=query.get("fieldManager", ""),
+                   force=None if force is None else force in ("true", "1", "True"))
 
 
 def _int_param(query: Any, key: str) -> int | None:

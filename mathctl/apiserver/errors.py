@@ -59,16 +59,6 @@ def not_found(group: str, resource: str, name: str) -> ApiError:
                     _details(group, resource, name))
 
 
-class PageNotFound(Exception):
-    """A path outside every API group and version this server serves.
-
-    kube-apiserver's handler chain ends in Go's ``http.NotFound`` for these (the aggregator's
-    and the API groups' muxes know nothing of them): a plain-text ``404 page not found``,
-    not a ``Status`` (staging/src/k8s.io/apiserver/pkg/server/mux/pathrecorder.go,
-    NotFoundHandler).
-    """
-
-
 def no_route() -> ApiError:
     """A path no resource answers (go-restful's 404 through ``serviceErrorHandler``).
 
@@ -76,6 +66,23 @@ def no_route() -> ApiError:
     ``404 page not found``; here every error is a ``Status``, with the same 404 code.
     """
     return ApiError(404, "NotFound", "the server could not find the requested resource", {})
+
+
+class PageNotFound(ApiError):
+    """Go's ``http.NotFound``: a plain-text ``404 page not found``, not a ``Status``.
+
+    kube-apiserver answers so for every path no handler claims: an unknown group or version
+    (no go-restful web service, so the request falls through the non-go-restful mux to its
+    NotFoundHandler, pkg/server/handler.go), and anything under a CRD's group that no CRD
+    serves (the CRD handler delegates to that same handler).
+    """
+
+    def __init__(self) -> None:
+        super().__init__(404, "NotFound", "404 page not found")
+
+
+def page_not_found() -> ApiError:
+    return PageNotFound()
 
 
 def already_exists(group: str, resource: str, name: str) -> ApiError:

@@ -16,8 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from mathctl.apiserver import decode, errors, gotypes, meta, rbac
+from mathctl.apiserver import decode, errors, gotypes, managedfields, meta, rbac
 from mathctl.apiserver.conversion import to_storage, view, view_raw
+from mathctl.apiserver.gofields import go_order
 from mathctl.apiserver.registry import Registry, Resource
 from mathctl.apiserver.store import Entry, Store, encode
 
@@ -44,6 +45,8 @@ MERGE_PATCH = "application/merge-patch+json"
 JSON_PATCH = "application/json-patch+json"
 STRATEGIC_PATCH = "application/strategic-merge-patch+json"
 APPLY_PATCH = "application/apply-patch+yaml"
+# kube-controller-manager's user agent: the in-server controllers' writes are its (gc, namespaces)
+CONTROLLER_MANAGER = "kube-controller-manager/v1.28.0 (linux/amd64) kubernetes/a1a8b5d"
 # What a custom resource's PATCH accepts (customresource_handler.go: supportedTypes).
 CR_PATCH_TYPES = [JSON_PATCH, MERGE_PATCH, APPLY_PATCH]
 BUILTIN_PATCH_TYPES = [JSON_PATCH, MERGE_PATCH, STRATEGIC_PATCH, APPLY_PATCH]
@@ -64,6 +67,17 @@ class Options:
 
     dry_run: bool = False
     field_validation: str = "Warn"   # the server's default since v1.27 when unset
+    field_manager: str = ""
+    force: bool | None = None        # apply only: take fields other managers own
+    user_agent: str = ""
+    applied: bool = False            # managedFields already set (server-side apply)
+
+    @property
+    def manager(self) -> str:
+        """Who writes, for managedFields: ``fieldManager``, else the user agent's prefix."""
+        from mathctl.apiserver.managedfields import manager_name
+
+        return manager_name(self.field_manager, self.user_agent)
 
 
 def decode_body(resource: Resource, body: bytes) -> dict[str, Any]:
@@ -283,7 +297,10 @@ class Handlers:
 
     def _put(self, resource: Resource, obj: dict[str, Any], options: Options) -> Entry | dict[
             str, Any]:
-        stored = to_storage(resource, obj, self.stored_api_version(resource))
+        if not options.dry_run:
+            # the store sets it; present now, it takes its place in kube's key order
+            obj.setdefault("metadata", {}).setdefault("resourceVersion", "")
+        stored = go_order(resource, to_storage(resource, obj, self.stored_api_version(resource)))
         if options.dry_run:
             stored.setdefault("metadata", {})
             return view(resource, _fake_entry(stored))
@@ -333,8 +350,7 @@ class Handlers:
             md["namespace"] = namespace
         else:
             md.pop("namespace", None)
-        for key in ("deletionTimestamp", "deletionGracePeriodSeconds", "selfLink",
-                    "managedFields"):
+        for key in ("deletionTimestamp", "deletionGracePeriodSeconds", "selfLink"):
             md.pop(key, None)
         md["uid"] = meta.new_uid()
         md["creationTimestamp"] = meta.now()
@@ -354,6 +370,8 @@ class Handlers:
         self._validate(resource, obj)
         for admit in self.admission:
             admit(resource, obj, None)
+        if not options.applied:
+            managedfields.on_write(resource, None, obj, options.manager, "")
         stored = self._put(resource, obj, options)
         return self._response(resource, stored, 201, warnings)
 
@@ -372,22 +390,24 @@ class Handlers:
             raise errors.bad_request(
                 f"the namespace of the object ({md['namespace']}) does not match the namespace "
                 f"on the request ({namespace})")
-        current = self._existing(resource, namespace, name)
+        entry = self.store.get(resource.storage, namespace if resource.namespaced else "", name)
+        _check_uid_precondition(resource, namespace, name, md, entry)
+        if entry is None:
+            raise errors.not_found(resource.group, resource.plural, name)
         if resource.is_custom and not md.get("resourceVersion"):
             raise _unconditional_update(resource, name)
-        return self._apply_update(resource, current, obj, subresource, options)
+        return self._apply_update(resource, entry, obj, subresource, options)
 
     def patch(self, resource: Resource, namespace: str, name: str, body: bytes,
               content_type: str, subresource: str, options: Options) -> Result:
-        if content_type == APPLY_PATCH:
-            raise errors.ApiError(
-                415, "UnsupportedMediaType",
-                "server-side apply (application/apply-patch+yaml) is not supported by the mathctl "
-                "embedded API server; use client-side `kubectl apply` (without --server-side), "
-                "a merge patch or a JSON patch")
         accepted = CR_PATCH_TYPES if resource.is_custom else BUILTIN_PATCH_TYPES
         if content_type not in accepted:
             raise errors.unsupported_media_type(accepted)
+        from mathctl.apiserver import apply
+
+        apply.validate_patch_options(content_type == APPLY_PATCH, options)
+        if content_type == APPLY_PATCH:
+            return apply.apply_patch(self, resource, namespace, name, body, subresource, options)
         current = self._existing(resource, namespace, name)
         if len(body) > decode.MAX_BODY_BYTES:
             raise decode.too_large()
@@ -427,10 +447,12 @@ class Handlers:
         return self._apply_update(resource, current, patched, subresource, options)
 
     def replace(self, resource: Resource, obj: dict[str, Any]) -> Result:
-        """An update from inside the server (controllers): same rules as a PUT."""
+        """An update from inside the server (controllers): same rules as a PUT, written as
+        kube's controllers are (their user agent names the manager)."""
         md = obj["metadata"]
         current = self._existing(resource, md.get("namespace", ""), md["name"])
-        return self._apply_update(resource, current, obj, "", Options())
+        return self._apply_update(resource, current, obj, "",
+                                  Options(user_agent=CONTROLLER_MANAGER))
 
     def _apply_update(self, resource: Resource, current: Entry, obj: dict[str, Any],
                       subresource: str, options: Options) -> Result:
@@ -451,6 +473,9 @@ class Handlers:
                 new["status"] = obj["status"]
             else:
                 new.pop("status", None)
+            if options.applied:
+                # status_strategy.go PrepareForUpdate keeps the managedFields the apply set
+                _copy_key(obj.get("metadata") or {}, new["metadata"], "managedFields")
         else:
             new = obj
             if resource.has_status:
@@ -477,7 +502,6 @@ class Handlers:
                 raise errors.invalid(resource.group, resource.kind, name,
                                      [p.cause() for p in problems])
             md.pop("selfLink", None)
-            md.pop("managedFields", None)
             if resource.plural == "namespaces" and not resource.group:
                 md.setdefault("labels", {})[NAME_LABEL] = name
         # Decoding prunes and defaults before the strategy compares specs (so a pruned
@@ -493,6 +517,8 @@ class Handlers:
         self._validate(resource, new)
         for admit in self.admission:
             admit(resource, new, old)
+        if not options.applied:
+            managedfields.on_write(resource, old, new, options.manager, subresource)
         if new == old:
             # A write that changes nothing is not written: same resourceVersion, no event.
             return self._response(resource, current, 200, warnings)
@@ -602,6 +628,31 @@ class Handlers:
         return items
 
 
+def _copy_key(source: dict[str, Any], target: dict[str, Any], key: str) -> None:
+    if key in source:
+        target[key] = source[key]
+    else:
+        target.pop(key, None)
+
+
+def _check_uid_precondition(resource: Resource, namespace: str, name: str,
+                            md: dict[str, Any], entry: Entry | None) -> None:
+    """An update's body uid is a precondition (rest.defaultUpdatedObjectInfo.Preconditions),
+    checked against the stored object — or an empty one when it is gone — before anything else
+    (etcd3 store GuaranteedUpdate): a mismatch is 409 (storeerr.InterpretUpdateError)."""
+    uid = md.get("uid")
+    stored_uid = entry.obj["metadata"].get("uid", "") if entry is not None else ""
+    if not uid or uid == stored_uid:
+        return
+    key = "/registry/" + (f"{resource.group}/" if resource.is_custom else "") + resource.plural
+    key += f"/{namespace}/{name}" if resource.namespaced else f"/{name}"
+    raise errors.conflict(
+        resource.group, resource.plural, name,
+        f"StorageError: invalid object, Code: 4, Key: {key}, ResourceVersion: 0, "
+        f"AdditionalErrorMsg: Precondition failed: UID in precondition: {uid}, UID in object "
+        f"meta: {stored_uid}")
+
+
 def _namespace_still_finalizing(resource: Resource, obj: dict[str, Any]) -> bool:
     return resource.plural == "namespaces" and not resource.group and bool(
         (obj.get("spec") or {}).get("finalizers"))
@@ -642,6 +693,6 @@ def _unconditional_update(resource: Resource, name: str) -> errors.ApiError:
     generic store refuses it once the object is found (apiserver pkg/registry/generic/registry/
     store.go, ``Update``): 422, the value printed as Go prints a uint64 zero with ``%#v``.
     """
-    return errors.invalid(resource.group, resource.kind, name, [{
+    return errors.invalid(resource.group, resource.plural, name, [{
         "reason": "FieldValueInvalid", "field": "metadata.resourceVersion",
         "message": "Invalid value: 0x0: must be specified for an update"}])

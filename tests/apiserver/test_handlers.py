@@ -163,19 +163,50 @@ def test_a_custom_resource_put_without_resource_version_is_refused(http: Http,
                                                                    ns_path: str) -> None:
     """Custom resources allow no unconditional update (apiextensions-apiserver
     pkg/registry/customresource/strategy.go AllowUnconditionalUpdate() == false; the refusal is
-    in apiserver pkg/registry/generic/registry/store.go Update), for the object and /status."""
+    in apiserver pkg/registry/generic/registry/store.go Update), for the object and /status.
+    The error names the resource, not the kind (store.go's qualifiedKind is built from
+    QualifiedResource), and Go prints the uint64 zero with %#v as 0x0."""
     http.post(f"{ns_path}/numbers", number("uc", 1)).raise_for_status()
     for path in (f"{ns_path}/numbers/uc", f"{ns_path}/numbers/uc/status"):
         r = http.put(path, number("uc", 5))
         assert status_of(r) == (
-            422, "Invalid", 'Number.math.mathctl.example "uc" is invalid: '
+            422, "Invalid", 'numbers.math.mathctl.example "uc" is invalid: '
             "metadata.resourceVersion: Invalid value: 0x0: must be specified for an update")
+        assert r.json()["details"]["kind"] == "numbers"
         assert r.json()["details"]["causes"] == [{
             "reason": "FieldValueInvalid", "field": "metadata.resourceVersion",
             "message": "Invalid value: 0x0: must be specified for an update"}]
     assert http.get(f"{ns_path}/numbers/uc").json()["spec"]["value"] == 1
     # A missing object is 404 first (the store finds no current version before it looks).
     assert http.put(f"{ns_path}/numbers/ghost", number("ghost", 5)).status_code == 404
+
+
+def test_update_of_a_built_in_without_resource_version_is_unconditional(
+        http: Http, namespace: str) -> None:
+    # ConfigMaps (pkg/registry/core/configmap/strategy.go) allow unconditional update.
+    path = f"/api/v1/namespaces/{namespace}/configmaps"
+    http.post(path, {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "uc"},
+                     "data": {"a": "1"}}).raise_for_status()
+    r = http.put(f"{path}/uc", {"apiVersion": "v1", "kind": "ConfigMap",
+                                "metadata": {"name": "uc"}, "data": {"a": "2"}})
+    assert r.status_code == 200 and r.json()["data"] == {"a": "2"}
+
+
+def test_update_with_the_uid_of_a_deleted_object_is_409(http: Http, ns_path: str,
+                                                        namespace: str) -> None:
+    created = http.post(f"{ns_path}/numbers", number("gone", 1)).json()
+    http.delete(f"{ns_path}/numbers/gone").raise_for_status()
+    r = http.put(f"{ns_path}/numbers/gone", created)
+    # The body's uid is a precondition (registry/rest/update.go defaultUpdatedObjectInfo.
+    # Preconditions); etcd3/store.go GuaranteedUpdate checks it against the missing object's
+    # empty uid before looking at existence, and storeerr.InterpretUpdateError turns the
+    # invalid-object error into 409.
+    assert status_of(r) == (
+        409, "Conflict",
+        'Operation cannot be fulfilled on numbers.math.mathctl.example "gone": StorageError: '
+        f"invalid object, Code: 4, Key: /registry/math.mathctl.example/numbers/{namespace}/gone, "
+        f"ResourceVersion: 0, AdditionalErrorMsg: Precondition failed: UID in precondition: "
+        f"{created['metadata']['uid']}, UID in object meta: ")
 
 
 def test_update_name_mismatch_is_400(http: Http, ns_path: str) -> None:

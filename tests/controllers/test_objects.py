@@ -83,4 +83,10 @@ def test_creating_in_a_terminating_or_deleted_namespace_is_recognised(
     assert gone.value.status == 404 and is_namespace_terminating(gone.value)
     with pytest.raises(ApiException) as missing:
         objects(kube).update(NUMBER, held)  # a missing object is not a missing namespace
-    assert missing.value.status == 404 and not is_namespace_terminating(missing.value)
+    # kube answers 409, not 404: the body's uid is a precondition (apiserver pkg/registry/rest/
+    # update.go defaultUpdatedObjectInfo.Preconditions) that etcd3/store.go GuaranteedUpdate
+    # checks against the gone object's empty uid before it looks at existence, and
+    # storeerr.InterpretUpdateError makes that invalid-object error a Conflict (v1.28).
+    assert missing.value.status == 409 and is_conflict(missing.value)
+    assert not is_namespace_terminating(missing.value)
+    assert "Precondition failed: UID in precondition" in describe_error(missing.value)

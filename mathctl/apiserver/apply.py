@@ -1,0 +1,179 @@
+"""Server-side apply: ``PATCH`` with ``Content-Type: application/apply-patch+yaml``.
+
+What ``kubectl apply --server-side``, ``kubectl diff --server-side``, controller-runtime's
+``client.Apply`` and the official Python client's ``_content_type="application/apply-patch+yaml"``
+send. The request is a (partial) object, the manager's whole intent: the server merges it into
+the live object by the schema's list and map types, records which fields the manager now owns,
+answers 409 when it would take a field another manager set (unless ``force=true``), and drops
+the fields this manager applied before and no longer applies (``managedfields.apply``).
+
+The request rules come from kube-apiserver v1.28: ``handlers/patch.go`` (the ``applyPatcher``:
+YAML decoding, creating the object when it does not exist), ``validation.ValidatePatchOptions``
+(``fieldManager`` is required, ``force`` only for apply), ``versioncheck.go`` and
+``structuredmerge.go`` (the body's apiVersion and kind, no ``managedFields`` in it). After the
+merge the result is an ordinary update (or create): status isolation, defaults, validation,
+``dryRun``, and a no-op apply writes nothing (no new resourceVersion, no watch event).
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import TYPE_CHECKING, Any
+
+from mathctl.apiserver import decode, errors, managedfields
+from mathctl.apiserver.conversion import view
+from mathctl.apiserver.registry import Resource
+from mathctl.apiserver.store import encode
+
+if TYPE_CHECKING:
+    from mathctl.apiserver.handlers import Handlers, Options, Result
+
+
+def validate_patch_options(is_apply: bool, options: Options) -> None:
+    """``ValidatePatchOptions`` (apimachinery meta/v1 validation): 422 PatchOptions."""
+    if not is_apply and options.force is not None:
+        raise _invalid("FieldValueForbidden", "force",
+                       "Forbidden: may not be specified for non-apply patch")
+    if is_apply and not options.field_manager:
+        # "This field is defaulted to "kubectl" by kubectl, but HAS TO be explicitly set by
+        # controllers."
+        raise _invalid("FieldValueRequired", "fieldManager",
+                       "Required value: is required for apply patch")
+    managedfields.validate_field_manager(options.field_manager)
+
+
+def _invalid(reason: str, field: str, message: str) -> errors.ApiError:
+    return errors.invalid("meta.k8s.io", "PatchOptions", "", [
+        {"reason": reason, "message": message, "field": field}])
+
+
+def decode_config(body: bytes) -> dict[str, Any]:
+    """The applied configuration: YAML (JSON is YAML), which must be an object.
+
+    Read through the server's bounded decoder, so an apply body is held to the same size,
+    depth and alias-expansion limits as any other (``decode.py``)."""
+    decode.check_size(body)
+    try:
+        config = decode.loads_yaml(body) if body.strip() else None
+    except decode.DecodeError as exc:
+        raise errors.bad_request(f"error decoding YAML: {exc}") from None
+    if config is None:
+        config = {}
+    if not isinstance(config, dict):
+        kind = "array" if isinstance(config, list) else "string" if isinstance(config, str) \
+            else "number"
+        raise errors.bad_request(
+            "error decoding YAML: error unmarshaling JSON: while decoding JSON: json: cannot "
+            f"unmarshal {kind} into Go value of type map[string]interface {{}}")
+    decode.check_size(encode(config))
+    return config
+
+
+def _gvk(config: dict[str, Any]) -> str:
+    """``schema.GroupVersionKind.String()`` of the body: ``group/version, Kind=kind``."""
+    api_version = config.get("apiVersion") if isinstance(config.get("apiVersion"), str) else ""
+    group, _, version = (api_version or "").rpartition("/")
+    kind = config.get("kind") if isinstance(config.get("kind"), str) else ""
+    return f"{group}/{version}, Kind={kind}"
+
+
+def check_config(resource: Resource, config: dict[str, Any]) -> None:
+    """The body's type and metadata, refused as kube refuses them (400)."""
+    if config.get("apiVersion") != resource.api_version or config.get("kind") != resource.kind:
+        # versioncheck.go versionCheckManager.Apply
+        raise errors.bad_request(f"invalid object type: {_gvk(config)}")
+    md = config.get("metadata")
+    if md is not None and not isinstance(md, dict):
+        raise errors.bad_request(
+            f'{resource.kind} in version "{resource.version}" cannot be handled as a '
+            f"{resource.kind}: metadata must be an object")
+    if isinstance(md, dict) and md.get("managedFields") is not None:
+        # structuredmerge.go Apply
+        raise errors.bad_request("metadata.managedFields must be nil")
+
+
+def _check_name(resource: Resource, namespace: str, name: str, merged: dict[str, Any]) -> None:
+    """patch.go checkName on the merged object."""
+    md = merged.get("metadata") or {}
+    if not md.get("name"):
+        raise errors.bad_request(f"the name of the object ({name} based on URL) was "
+                                 "undeterminable: name must be provided")
+    if md["name"] != name:
+        raise errors.bad_request(f"the name of the object ({md['name']}) does not match the "
+                                 f"name on the URL ({name})")
+    if resource.namespaced and md.get("namespace") and md["namespace"] != namespace:
+        raise errors.bad_request("the namespace of the provided object does not match the "
+                                 "namespace sent on the request")
+
+
+def apply_patch(handlers: Handlers, resource: Resource, namespace: str, name: str, body: bytes,
+                subresource: str, options: Options) -> Result:
+    """Apply ``body`` for ``options.field_manager``; creates the object when it is missing."""
+    config = decode_config(body)
+    check_config(resource, config)
+    if resource.is_custom and resource.schema:
+        from mathctl.apiserver import schema
+
+        # Fields the schema does not know are pruned from the result (and reported by the
+        # fieldValidation rules there); they are nobody's.
+        known = copy.deepcopy(config)
+        schema.prune(resource.schema, known)
+    else:
+        known = config
+    entry = handlers.store.get(resource.storage, namespace if resource.namespaced else "", name)
+    live = view(resource, entry) if entry is not None else managedfields.empty_object(resource)
+    live_md = live.get("metadata") or {}
+    decoded = managedfields.decode(live_md.pop("managedFields", None))
+    if decoded is None:
+        raise errors.internal("failed to decode managed fields")
+    managers = decoded
+    t = managedfields.object_type(resource)
+    ignored = managedfields.reset_fields(resource, subresource)
+    if not managers and entry is not None:
+        # skipnonapplied.go: the existing fields become before-first-apply's
+        managedfields._update(managedfields.empty_object(resource), live, managers,
+                              (managedfields.BEFORE_FIRST_APPLY, managedfields.UPDATE,
+                               resource.api_version, subresource),
+                              resource.api_version, t, ignored)
+    key = (options.field_manager, managedfields.APPLY, "", subresource)
+    try:
+        merged = managedfields.apply(live, known, managers, key, resource.api_version,
+                                     bool(options.force), t, ignored)
+    except managedfields.Conflicts as conflicts:
+        raise conflicts.error() from None
+    new = merged if merged is not None else live
+    new_md = new.setdefault("metadata", {})
+    if managers:
+        new_md["managedFields"] = managedfields.encode(managers, not resource.is_custom)
+    else:
+        new_md.pop("managedFields", None)
+    _check_name(resource, namespace, name, new)
+    options.applied = True
+    if entry is None:
+        if subresource:
+            raise errors.not_found(resource.group, resource.plural, name)
+        # applyPatcher.createNewObject: the result is created
+        return handlers.create(resource, namespace, encode(_with_body_extras(config, new)),
+                               options)
+    return handlers._apply_update(resource, entry, _with_body_extras(config, new), subresource,
+                                  options)
+
+
+def _with_body_extras(config: dict[str, Any], merged: dict[str, Any]) -> dict[str, Any]:
+    """The merged object plus the configuration's unknown fields, so that the update's
+    decoding reports them (``fieldValidation``) before it prunes them again."""
+    if config is merged:
+        return merged
+    return _overlay(merged, config)
+
+
+def _overlay(merged: Any, config: Any) -> Any:
+    if not isinstance(merged, dict) or not isinstance(config, dict):
+        return merged
+    out = dict(merged)
+    for k, v in config.items():
+        if k not in out:
+            out[k] = v
+        elif isinstance(v, dict):
+            out[k] = _overlay(out[k], v)
+    return out
