@@ -20,7 +20,7 @@ from __future__ import annotations
 import copy
 from typing import TYPE_CHECKING, Any
 
-from mathctl.apiserver import decode, errors, managedfields
+from mathctl.apiserver import decode, errors, fieldpath, managedfields, typed
 from mathctl.apiserver.conversion import view
 from mathctl.apiserver.registry import Resource
 from mathctl.apiserver.store import encode
@@ -136,11 +136,23 @@ def apply_patch(handlers: Handlers, resource: Resource, namespace: str, name: st
                                resource.api_version, subresource),
                               resource.api_version, t, ignored)
     key = (options.field_manager, managedfields.APPLY, "", subresource)
+    before = {k: copy.copy(e) for k, e in managers.items()}
     try:
         merged = managedfields.apply(live, known, managers, key, resource.api_version,
                                      bool(options.force), t, ignored)
     except managedfields.Conflicts as conflicts:
-        raise conflicts.error() from None
+        found = _not_from_client_side_apply(resource, options.field_manager, live,
+                                            conflicts.found, t)
+        if found:
+            raise managedfields.Conflicts(found).error() from None
+        # every conflict is a field kubectl's own client-side apply set: taken over
+        managers = before
+        merged = managedfields.apply(live, known, managers, key, resource.api_version, True,
+                                     t, ignored)
+    if options.field_manager == KUBECTL:
+        target = merged if merged is not None else copy.deepcopy(live)
+        if _update_last_applied(target, config):
+            merged = target
     new = merged if merged is not None else live
     new_md = new.setdefault("metadata", {})
     if managers:
@@ -157,6 +169,82 @@ def apply_patch(handlers: Handlers, resource: Resource, namespace: str, name: st
                                options)
     return handlers._apply_update(resource, entry, _with_body_extras(config, new), subresource,
                                   options)
+
+
+KUBECTL = "kubectl"
+LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
+TOTAL_ANNOTATION_SIZE_LIMIT = 256 * 1024
+
+
+def _not_from_client_side_apply(resource: Resource, manager: str, live: dict[str, Any],
+                                found: list[Any], t: Any) -> list[Any]:
+    """The conflicts left once those an upgrade from client-side apply may take are removed.
+
+    ``lastAppliedManager.Apply`` (apimachinery pkg/util/managedfields/internal/
+    lastappliedmanager.go): for the manager ``kubectl`` only, a conflict on a field that the
+    object's ``last-applied-configuration`` annotation holds, with the value the object still
+    has, is no conflict: ``kubectl apply --server-side`` after ``kubectl apply`` takes over
+    the fields that client-side apply set, without ``--force-conflicts``.
+    """
+    if manager != KUBECTL:
+        return found
+    allowed = _last_applied_fields(resource, live, t)
+    if allowed is None:
+        return found
+    return [c for c in found if not fieldpath.has(allowed, c[2])]
+
+
+def _last_applied_fields(resource: Resource, live: dict[str, Any], t: Any) -> Any:
+    """``allowedConflictsFromLastApplied``: the annotation's fields that match the live object
+    (``None`` when there is no usable annotation)."""
+    import json
+
+    annotations = (live.get("metadata") or {}).get("annotations") or {}
+    text = annotations.get(LAST_APPLIED) if isinstance(annotations, dict) else None
+    if not isinstance(text, str) or not text:
+        return None
+    try:
+        last = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(last, dict) or last.get("apiVersion") != resource.api_version:
+        return None
+    fields = typed.to_field_set(last, t)
+    added, modified, removed = typed.compare(last, live, t)
+    for changed in (modified, added, removed):
+        fields = fieldpath.difference(fields, changed)
+    return fields
+
+
+def _update_last_applied(merged: dict[str, Any], config: dict[str, Any]) -> bool:
+    """``lastAppliedUpdater.Apply`` (internal/lastappliedupdater.go): an object that carries
+    client-side apply's annotation gets kubectl's applied configuration there, so a later
+    client-side ``kubectl apply`` computes its three-way patch from what was really applied.
+    The annotation is left out when the annotations would pass kube's 256 KiB total."""
+    import json
+
+    annotations = (merged.get("metadata") or {}).get("annotations")
+    if not isinstance(annotations, dict) or not annotations.get(LAST_APPLIED):
+        return False
+    before = annotations[LAST_APPLIED]
+    body = copy.deepcopy(config)
+    body_annotations = (body.get("metadata") or {}).get("annotations")
+    if isinstance(body_annotations, dict):
+        body_annotations.pop(LAST_APPLIED, None)
+    # encoding/json over an unstructured map: sorted keys, no spaces
+    text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    for char, escaped in _GO_HTML_ESCAPES:
+        text = text.replace(char, escaped)
+    annotations[LAST_APPLIED] = text
+    if sum(len(k.encode()) + len(str(v).encode()) for k, v in annotations.items()) \
+            > TOTAL_ANNOTATION_SIZE_LIMIT:
+        del annotations[LAST_APPLIED]
+    return annotations.get(LAST_APPLIED) != before
+
+
+# encoding/json's default HTMLEscape (and its line/paragraph separator escapes)
+_GO_HTML_ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
+                    ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
 
 
 def _with_body_extras(config: dict[str, Any], merged: dict[str, Any]) -> dict[str, Any]:

@@ -339,6 +339,56 @@ def _update(old: Any, new: Any, managers: Managers, key: Key, api_version: str, 
         previous = managers.get(key)
         fields = fieldpath.union(previous.fields, taken) if previous else taken
         managers[key] = Entry(fields, api_version, _now())
+    _cap_update_managers(managers)
+
+
+MAX_UPDATE_MANAGERS = 10
+"""``DefaultMaxUpdateManagers``: more Update entries than this are folded into buckets."""
+ANCIENT_CHANGES = "ancient-changes"
+
+
+def _cap_update_managers(managers: Managers) -> None:
+    """``capManagersManager.capUpdateManagers`` (internal/capmanagers.go).
+
+    Every distinct client that updates an object leaves an Update entry; past ten, the oldest
+    are merged, per apiVersion, into one ``ancient-changes`` entry, so an object written by many
+    short-lived clients keeps a bounded managedFields. Apply entries are never capped.
+    """
+    updaters = [k for k in managers if k[1] == UPDATE]
+    if len(updaters) <= MAX_UPDATE_MANAGERS:
+        return
+    # oldest first (whole seconds), ties by the manager's identifier
+    updaters.sort(key=lambda k: (_seconds(managers[k].time), _identifier(k)))
+    first_of_version: dict[str, Key] = {}
+    length = len(updaters)
+    for key in updaters:
+        if length <= MAX_UPDATE_MANAGERS:
+            break
+        entry = managers[key]
+        version = entry.api_version
+        bucket = (ANCIENT_CHANGES, UPDATE, version, "")
+        first = first_of_version.get(version)
+        if first is None:
+            first_of_version[version] = key
+            continue
+        if bucket not in managers:
+            managers[bucket] = managers.pop(first)
+        merged = managers[bucket]
+        managers[bucket] = Entry(fieldpath.union(entry.fields, merged.fields), version,
+                                 entry.time)
+        del managers[key]
+        length -= 1
+
+
+def _seconds(when: str | None) -> int:
+    if not when:
+        return 0
+    from datetime import datetime
+
+    try:
+        return int(datetime.fromisoformat(when.replace("Z", "+00:00")).timestamp())
+    except ValueError:
+        return 0
 
 
 def apply(live: dict[str, Any], config: dict[str, Any], managers: Managers, key: Key,

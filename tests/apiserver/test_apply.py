@@ -11,6 +11,7 @@ user agent) and apimachinery ``pkg/apis/meta/v1/validation`` (``ValidatePatchOpt
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -107,6 +108,72 @@ def test_a_conflict_with_an_update_names_its_api_version(http: Http, ns_path: st
     # conflict.go printManager: an Update manager is printed with "using <apiVersion>"
     assert status_of(r)[2] == ('Apply failed with 1 conflict: conflict with "editor" using '
                                f"{NUMBER_API}: .spec.value")
+
+
+LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
+
+
+def _client_side_applied(http: Http, ns_path: str, name: str, value: int) -> str:
+    """A Number as ``kubectl apply`` (client-side) leaves it: the annotation holds the applied
+    configuration, and kubectl-client-side-apply owns what it set."""
+    config = number(name, value)
+    config["metadata"]["annotations"] = {}
+    last = json.dumps(config, sort_keys=True, separators=(",", ":"))
+    body = number(name, value, annotations={LAST_APPLIED: last})
+    http.post(f"{ns_path}/numbers?fieldManager=kubectl-client-side-apply",
+              body).raise_for_status()
+    return f"{ns_path}/numbers/{name}"
+
+
+def test_kubectl_server_side_apply_takes_over_from_client_side_apply(
+        http: Http, ns_path: str) -> None:
+    """lastappliedmanager.go: for the manager "kubectl", a conflict on a field that the
+    last-applied annotation holds with the live value is no conflict (the upgrade from
+    client-side apply); lastappliedupdater.go then writes kubectl's applied configuration into
+    the annotation (encoding/json: sorted keys, no spaces)."""
+    path = _client_side_applied(http, ns_path, "csa", 1)
+    r = apply(http, path, number("csa", 2), "kubectl")
+    assert r.status_code == 200, r.text
+    obj = r.json()
+    assert obj["spec"] == {"value": 2}
+    assert entries(obj)[("kubectl", "Apply", "")] == {"f:spec": {"f:value": {}}}
+    assert obj["metadata"]["annotations"][LAST_APPLIED] == (
+        f'{{"apiVersion":"{NUMBER_API}","kind":"Number","metadata":{{"name":"csa"}},'
+        '"spec":{"value":2}}')
+
+
+def test_the_take_over_is_only_for_kubectl_and_only_for_unchanged_fields(
+        http: Http, ns_path: str) -> None:
+    path = _client_side_applied(http, ns_path, "other", 1)
+    # Another manager gets the conflict: the upgrade is kubectl's alone.
+    r = apply(http, path, number("other", 2), "alice")
+    assert status_of(r)[:2] == (409, "Conflict")
+    assert 'conflict with "kubectl-client-side-apply"' in status_of(r)[2]
+    # Once someone changed the value since the client-side apply, the annotation no longer
+    # matches the object and kubectl conflicts with that someone.
+    http.patch(f"{path}?fieldManager=editor", {"spec": {"value": 5}}).raise_for_status()
+    r = apply(http, path, number("other", 2), "kubectl")
+    assert status_of(r) == (409, "Conflict", 'Apply failed with 1 conflict: conflict with '
+                                             f'"editor" using {NUMBER_API}: .spec.value')
+
+
+def test_more_than_ten_update_managers_fold_the_oldest_into_ancient_changes(
+        http: Http, ns_path: str) -> None:
+    """capmanagers.go: past DefaultMaxUpdateManagers (10) Update entries, the oldest (by time
+    in whole seconds, then by identifier) of each apiVersion are merged into one
+    "ancient-changes" entry, which takes the time of the last one merged into it. The names
+    sort in the order the managers write, so the expectation holds in any second."""
+    path = f"{ns_path}/numbers/many"
+    http.post(f"{ns_path}/numbers?fieldManager=m00",
+              number("many", 1, labels={"l00": "x"})).raise_for_status()
+    for i in range(1, 11):
+        http.patch(f"{path}?fieldManager=m{i:02}",
+                   {"metadata": {"labels": {f"l{i:02}": "x"}}}).raise_for_status()
+    got = entries(http.get(path).json())
+    assert sorted(k[0] for k in got) == ["ancient-changes"] + [f"m{i:02}" for i in range(2, 11)]
+    assert got[("ancient-changes", "Update", "")] == {
+        "f:metadata": {"f:labels": {".": {}, "f:l00": {}, "f:l01": {}}}, "f:spec": {
+            ".": {}, "f:value": {}}}
 
 
 def test_fields_a_manager_stops_applying_are_removed_unless_someone_else_owns_them(
@@ -325,3 +392,25 @@ def test_kubectl_apply_server_side_twice_then_diff(kubectl: Any, http: Http, nam
                      "-n", namespace, "-f", str(manifest))
     assert forced.returncode == 0
     wait_for(lambda: http.get(path).json()["spec"]["value"] == 6, 5, "the forced apply")
+
+
+def test_kubectl_apply_then_apply_server_side_needs_no_force(kubectl: Any, http: Http,
+                                                              namespace: str,
+                                                              tmp_path: Path) -> None:
+    """The upgrade path the Kubernetes docs promise ("Upgrading from client-side apply to
+    server-side apply"): a changed manifest applied server-side after a client-side apply goes
+    through without --force-conflicts, and a client-side apply after it still works."""
+    manifest = tmp_path / "t.yaml"
+    manifest.write_text(f"apiVersion: {NUMBER_API}\nkind: Number\nmetadata:\n  name: up\n"
+                        "spec:\n  value: 1\n")
+    first = kubectl("apply", "-n", namespace, "-f", str(manifest))
+    assert first.returncode == 0, first.stderr
+    manifest.write_text(manifest.read_text().replace("value: 1", "value: 2"))
+    ssa = kubectl("apply", "--server-side", "-n", namespace, "-f", str(manifest))
+    assert ssa.returncode == 0, ssa.stderr
+    path = f"{API}/namespaces/{namespace}/numbers/up"
+    assert http.get(path).json()["spec"] == {"value": 2}
+    manifest.write_text(manifest.read_text().replace("value: 2", "value: 3"))
+    again = kubectl("apply", "-n", namespace, "-f", str(manifest))
+    assert again.returncode == 0, again.stderr
+    assert http.get(path).json()["spec"] == {"value": 3}
