@@ -60,6 +60,10 @@ def test_solution_region_becomes_a_stub_and_exercise_outputs_are_cleared() -> No
     assert exercise.cells[1].outputs == solution.cells[1].outputs  # other cells keep outputs
     assert exercise.cells[4].outputs[0].text == "after\n"
     assert exercise.cells[5].outputs == []  # uses the learner's function: not compared
+    # ... and calls it, which the stub answers with NotImplementedError: nbval skips the cell
+    assert exercise.cells[5].metadata["tags"] == ["nbval-skip"]
+    assert "tags" not in exercise.cells[3].metadata  # a check calls it and never raises
+    assert "tags" not in exercise.cells[4].metadata
     assert solution.cells[2].source == SOLUTION  # the solution is not modified
     namespace: dict[str, object] = {}
     exec(cell.source, namespace)  # the stub defines the function; calling it raises
