@@ -11,6 +11,7 @@ an apply that takes a field another manager set is a 409 unless forced
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -60,11 +61,30 @@ def whole_object(api_client: client.ApiClient, namespace: str, desired: dict[str
                                         force=force, _content_type=APPLY_PATCH)
 
 
-def no_force(api_client: client.ApiClient, namespace: str, desired: dict[str, Any],
-             force: bool = True) -> Any:
-    return client.NetworkingV1Api(api_client).patch_namespaced_ingress(
-        desired["metadata"]["name"], namespace, owned(desired), field_manager=MANAGER,
-        _content_type=APPLY_PATCH)
+Learner = Callable[..., Any]
+
+
+def patching(*, body: Callable[[dict[str, Any]], dict[str, Any]] = owned, force: bool = True,
+             **options: Any) -> Learner:
+    """A learner's apply_ingress that patches ``body(desired)`` with these client options;
+    ``force=False`` leaves force out, whatever the caller asks."""
+    def learner(api_client: client.ApiClient, namespace: str, desired: dict[str, Any],
+                force_asked: bool = True) -> Any:
+        if force:
+            options["force"] = force_asked
+        return client.NetworkingV1Api(api_client).patch_namespaced_ingress(
+            desired["metadata"]["name"], namespace, body(desired), **options)
+    return learner
+
+
+no_force = patching(force=False, field_manager=MANAGER, _content_type=APPLY_PATCH)
+merge_patch = patching(force=False, field_manager=MANAGER,
+                       _content_type="application/merge-patch+json")
+# no content type: the client picks a strategic merge patch for a dict body
+client_default = patching(force=False, field_manager=MANAGER)
+keeps_bookkeeping = patching(body=lambda desired: desired, field_manager=MANAGER,
+                             _content_type=APPLY_PATCH)
+nameless = patching(_content_type=APPLY_PATCH)
 
 
 def always_force(api_client: client.ApiClient, namespace: str, desired: dict[str, Any],
@@ -72,38 +92,10 @@ def always_force(api_client: client.ApiClient, namespace: str, desired: dict[str
     return apply_ingress(api_client, namespace, desired)
 
 
-def merge_patch(api_client: client.ApiClient, namespace: str, desired: dict[str, Any],
-                force: bool = True) -> Any:
-    return client.NetworkingV1Api(api_client).patch_namespaced_ingress(
-        desired["metadata"]["name"], namespace, owned(desired), field_manager=MANAGER,
-        _content_type="application/merge-patch+json")
-
-
 def create_or_replace(api_client: client.ApiClient, namespace: str, desired: dict[str, Any],
                       force: bool = True) -> Any:
     return client.NetworkingV1Api(api_client).create_namespaced_ingress(
         namespace, owned(desired), field_manager=MANAGER)
-
-
-def client_default(api_client: client.ApiClient, namespace: str, desired: dict[str, Any],
-                   force: bool = True) -> Any:
-    """No content type: the client picks a strategic merge patch for a dict body."""
-    return client.NetworkingV1Api(api_client).patch_namespaced_ingress(
-        desired["metadata"]["name"], namespace, owned(desired), field_manager=MANAGER)
-
-
-def keeps_bookkeeping(api_client: client.ApiClient, namespace: str, desired: dict[str, Any],
-                      force: bool = True) -> Any:
-    return client.NetworkingV1Api(api_client).patch_namespaced_ingress(
-        desired["metadata"]["name"], namespace, desired, field_manager=MANAGER,
-        force=force, _content_type=APPLY_PATCH)
-
-
-def nameless(api_client: client.ApiClient, namespace: str, desired: dict[str, Any],
-             force: bool = True) -> Any:
-    return client.NetworkingV1Api(api_client).patch_namespaced_ingress(
-        desired["metadata"]["name"], namespace, owned(desired), force=force,
-        _content_type=APPLY_PATCH)
 
 
 def stub(api_client: client.ApiClient, namespace: str, desired: dict[str, Any],
