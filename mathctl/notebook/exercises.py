@@ -4,8 +4,8 @@
 between ``### BEGIN SOLUTION <name>: <what to write>`` and ``### END SOLUTION`` are the piece a
 learner writes; in ``notebooks/NN-*.ipynb`` (what learners open) they become a stub that says
 what to write and raises ``NotImplementedError``, so an unfilled notebook still runs top to
-bottom and its check cell answers with a hint. The outputs of the exercise cell, and of every
-later cell that mentions the exercise's name (its check cell first), are cleared — nbval then
+bottom and its check cell answers with a hint. The outputs of the exercise cell, of its check
+cell, and of every later cell that mentions the exercise's name are cleared — nbval then
 does not compare them; so are those of every cell from the one that starts the learner's own
 controllers (it names ``my_controllers.py``) on, since what they show is what the learner's
 code did — and those cells are tagged ``nbval-skip``: with the stubs unfilled no controller
@@ -185,6 +185,7 @@ def exercise_notebook(solution: NotebookNode, where: str = "<notebook>") -> Note
             raise ExerciseError(f"{here}: the next code cell after a solution cell must call a "
                                 "checker (e.g. checks.check_fizzbuzz(fizzbuzz)) so the learner "
                                 "knows at once whether their code works.")
+        _clear(following)  # its verdict is on the learner's code, whatever names it mentions
     return nb
 
 

@@ -71,6 +71,17 @@ def test_solution_region_becomes_a_stub_and_exercise_outputs_are_cleared() -> No
         namespace["fizzbuzz"](3)  # type: ignore[operator]
 
 
+def test_the_check_cell_is_cleared_even_when_it_does_not_name_the_exercise() -> None:
+    """``check_ingress_diff(diff)`` names neither ``ingress_diff`` nor a stub's name as a word:
+    a stored ✓ there would greet a learner who has written nothing yet."""
+    solution = new_notebook(cells=[
+        _executed(SOLUTION.replace("SOLUTION fizzbuzz:", "SOLUTION fizz_buzz:"), "",
+                  tags=["solution"]),
+        _executed("check_fizz(fizzbuzz)", "✓ fizz_buzz: all right\n"),
+    ])
+    assert exercise_notebook(solution).cells[1].outputs == []
+
+
 @pytest.mark.parametrize(("source", "message"), [
     ("def f():\n    ### BEGIN SOLUTION f\n    return 1\n    ### END SOLUTION",
      "does not say what to write"),
