@@ -4,14 +4,16 @@
 between ``### BEGIN SOLUTION <name>: <what to write>`` and ``### END SOLUTION`` are the piece a
 learner writes; in ``notebooks/NN-*.ipynb`` (what learners open) they become a stub that says
 what to write and raises ``NotImplementedError``, so an unfilled notebook still runs top to
-bottom and its check cell answers with a hint. The outputs of the exercise cell, and of every
-later cell that mentions the exercise's name (its check cell first), are cleared — nbval then
+bottom and its check cell answers with a hint. The outputs of the exercise cell, of its check
+cell, and of every later cell that mentions the exercise's name are cleared — nbval then
 does not compare them; so are those of every cell from the one that starts the learner's own
 controllers (it names ``my_controllers.py``) on, since what they show is what the learner's
 code did — and those cells are tagged ``nbval-skip``: with the stubs unfilled no controller
 acts, so a cell waiting for a child to come back could only time out. (CI still runs them in
-the solution notebooks, on the solutions' ``my_controllers.py``.) Every other cell is copied
-as it is, outputs included.
+the solution notebooks, on the solutions' ``my_controllers.py``.) A later cell that calls an
+exercise's function itself (``apply_ingress(…)``, not through its check) is tagged
+``nbval-skip`` too: with the stub unfilled it can only raise ``NotImplementedError``. Every
+other cell is copied as it is, outputs included.
 
     python -m mathctl.notebook.exercises            # rewrite notebooks/ from solutions/
     python -m mathctl.notebook.exercises --check    # exit 1 if notebooks/ is out of date
@@ -144,6 +146,12 @@ def _clear(cell: NotebookNode) -> None:
     cell.execution_count = None
 
 
+def _calls_stub(source: str, names: Sequence[str]) -> bool:
+    """Whether the cell calls one of the exercises' functions itself: ``name(`` (a check's
+    ``check_name(`` or a method ``x.name(`` does not count)."""
+    return any(re.search(rf"(?<![.\w]){re.escape(name)}\(", source) for name in names)
+
+
 def exercise_notebook(solution: NotebookNode, where: str = "<notebook>") -> NotebookNode:
     """Return the exercise notebook for one solution notebook (the argument is not changed).
 
@@ -164,6 +172,8 @@ def exercise_notebook(solution: NotebookNode, where: str = "<notebook>") -> Note
             if learner_running or any(re.search(rf"\b{re.escape(name)}\b", cell.source)
                                       for name in learner_names):
                 _clear(cell)
+            if not learner_running and _calls_stub(cell.source, learner_names):
+                cell.metadata["tags"] = [*_tags(cell), NBVAL_SKIP]
             continue
         here = f"{where}, cell {index}"
         learner_names += [m["name"] for _b, _e, m in _blocks_in(cell.source, here)]
@@ -175,6 +185,7 @@ def exercise_notebook(solution: NotebookNode, where: str = "<notebook>") -> Note
             raise ExerciseError(f"{here}: the next code cell after a solution cell must call a "
                                 "checker (e.g. checks.check_fizzbuzz(fizzbuzz)) so the learner "
                                 "knows at once whether their code works.")
+        _clear(following)  # its verdict is on the learner's code, whatever names it mentions
     return nb
 
 

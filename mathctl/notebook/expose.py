@@ -5,6 +5,9 @@ touch — Deployments, Services, Ingresses, ServiceExposes — so it needs a sma
 apply -f`` and ``delete -f`` (the kit must not require kubectl) and a compact, deterministic
 view of what the controller did: the ServiceExpose's host and conditions beside the Ingress
 it owns. The report is plain text so nbval can compare it (namespaces are sanitized).
+``field_owners`` shows an object's ``metadata.managedFields`` the same way — who owns which
+field, in the paths the server's own 409 Conflict messages use (``.spec.rules``) — without the
+times and resourceVersions that would change from run to run.
 """
 
 from __future__ import annotations
@@ -121,3 +124,43 @@ def _ingress_lines(api: client.ApiClient, namespace: str, name: str) -> list[str
     address = (ingress.get("status") or {}).get("loadBalancer", {}).get("ingress")
     lines.append(f"  address: {address or 'none (no ingress controller has picked it up)'}")
     return lines
+
+
+def field_owners(cluster: Any, namespace: str, name: str) -> str:
+    """The Ingress ``name``'s ``managedFields``: each manager, its operation and the fields it
+    owns, one path a line (``.metadata.labels.team``; a list item by its key,
+    ``.metadata.ownerReferences[uid="…"]``, stands for all of its fields)."""
+    response = client.NetworkingV1Api(api_client_of(cluster)).read_namespaced_ingress(
+        name, namespace, _preload_content=False)
+    meta = json.loads(response.data)["metadata"]
+    lines = []
+    for entry in meta.get("managedFields") or []:
+        sub = f" on /{entry['subresource']}" if entry.get("subresource") else ""
+        lines.append(f"{entry['manager']} ({entry['operation']}{sub}) owns:")
+        lines.extend(f"  {path}" for path in field_paths(entry.get("fieldsV1") or {}))
+    return "\n".join(lines) or f"Ingress {name}: no managedFields"
+
+
+def field_paths(fields: Mapping[str, Any], prefix: str = "") -> list[str]:
+    """The owned paths of a ``fieldsV1`` set, sorted, written as structured-merge-diff writes
+    them: ``f:name`` → ``.name``, ``k:{"uid":"u"}`` → ``[uid="u"]``, ``v:"x"`` → ``[="x"]``,
+    ``i:0`` → ``[0]``. An item owned as a whole (``"."``) is one line."""
+    paths = []
+    for key in sorted(fields):
+        if key == ".":
+            continue
+        kind, _, raw = key.partition(":")
+        if kind == "f":
+            step = f".{raw}"
+        elif kind == "k":
+            step = "[" + ",".join(f"{k}={json.dumps(v)}" for k, v in json.loads(raw).items()) + "]"
+        elif kind == "v":
+            step = f"[={raw}]"
+        else:
+            step = f"[{raw}]"
+        children = fields[key] or {}
+        if not children or "." in children:
+            paths.append(prefix + step)
+        else:
+            paths.extend(field_paths(children, prefix + step))
+    return paths

@@ -60,11 +60,26 @@ def test_solution_region_becomes_a_stub_and_exercise_outputs_are_cleared() -> No
     assert exercise.cells[1].outputs == solution.cells[1].outputs  # other cells keep outputs
     assert exercise.cells[4].outputs[0].text == "after\n"
     assert exercise.cells[5].outputs == []  # uses the learner's function: not compared
+    # ... and calls it, which the stub answers with NotImplementedError: nbval skips the cell
+    assert exercise.cells[5].metadata["tags"] == ["nbval-skip"]
+    assert "tags" not in exercise.cells[3].metadata  # a check calls it and never raises
+    assert "tags" not in exercise.cells[4].metadata
     assert solution.cells[2].source == SOLUTION  # the solution is not modified
     namespace: dict[str, object] = {}
     exec(cell.source, namespace)  # the stub defines the function; calling it raises
     with pytest.raises(NotImplementedError, match="fizzbuzz is not written yet"):
         namespace["fizzbuzz"](3)  # type: ignore[operator]
+
+
+def test_the_check_cell_is_cleared_even_when_it_does_not_name_the_exercise() -> None:
+    """``check_ingress_diff(diff)`` names neither ``ingress_diff`` nor a stub's name as a word:
+    a stored ✓ there would greet a learner who has written nothing yet."""
+    solution = new_notebook(cells=[
+        _executed(SOLUTION.replace("SOLUTION fizzbuzz:", "SOLUTION fizz_buzz:"), "",
+                  tags=["solution"]),
+        _executed("check_fizz(fizzbuzz)", "✓ fizz_buzz: all right\n"),
+    ])
+    assert exercise_notebook(solution).cells[1].outputs == []
 
 
 @pytest.mark.parametrize(("source", "message"), [

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from kubernetes.client import ApiClient, AppsV1Api, CoreV1Api
+from kubernetes.client import ApiClient, AppsV1Api, CoreV1Api, NetworkingV1Api
 
 from mathctl.controllers.service_expose import reconcile_service_expose
-from mathctl.notebook.expose import apply_manifests, delete_manifests, expose_report
+from mathctl.notebook.expose import (
+    apply_manifests,
+    delete_manifests,
+    expose_report,
+    field_owners,
+    field_paths,
+)
 
 WEB = "crds/samples/serviceexpose-web.yaml"
 
@@ -39,3 +45,29 @@ def test_report_shows_the_service_expose_and_its_ingress(api_client: ApiClient, 
     assert report[3] == "Ingress web: controlled by ServiceExpose web"
     assert report[4] == f"  {host}/ (Prefix) → Service web:8080"
     assert report[-1] == "  address: none (no ingress controller has picked it up)"
+
+
+def test_field_paths_are_written_as_structured_merge_diff_writes_them() -> None:
+    # structured-merge-diff fieldpath/element.go (PathElement.String): .field, [k="v"], [=v], [i]
+    fields = {"f:metadata": {"f:labels": {"f:team": {}}, "f:ownerReferences": {
+        'k:{"uid":"u-1"}': {".": {}, "f:apiVersion": {}, "f:uid": {}}}},
+        "f:spec": {"f:rules": {}, "f:finalizers": {'v:"a"': {}}, "f:ports": {"i:0": {}}}}
+    assert field_paths(fields) == [
+        ".metadata.labels.team", '.metadata.ownerReferences[uid="u-1"]',
+        '.spec.finalizers[="a"]', ".spec.ports[0]", ".spec.rules"]
+
+
+def test_field_owners_lists_each_manager_and_its_fields(api_client: ApiClient, namespace: str
+                                                        ) -> None:
+    net = NetworkingV1Api(api_client)
+    ingress = {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress",
+               "metadata": {"name": "i", "labels": {"app": "web"}},
+               "spec": {"rules": [{"host": "i.example.com"}]}}
+    net.patch_namespaced_ingress("i", namespace, ingress, field_manager="me",
+                                 _content_type="application/apply-patch+yaml")
+    net.patch_namespaced_ingress("i", namespace, {"metadata": {"labels": {"team": "a"}}},
+                                 field_manager="kubectl-label",
+                                 _content_type="application/merge-patch+json")
+    assert field_owners(api_client, namespace, "i") == (
+        "me (Apply) owns:\n  .metadata.labels.app\n  .spec.rules\n"
+        "kubectl-label (Update) owns:\n  .metadata.labels.team")
