@@ -352,6 +352,7 @@ class Handlers:
             md.pop("namespace", None)
         for key in ("deletionTimestamp", "deletionGracePeriodSeconds", "selfLink"):
             md.pop(key, None)
+        _omit_empty_meta(md)
         md["uid"] = meta.new_uid()
         md["creationTimestamp"] = meta.now()
         if resource.tracks_generation:
@@ -465,6 +466,7 @@ class Handlers:
         rv = md.get("resourceVersion")
         if rv and rv != old_md["resourceVersion"]:
             raise errors.stale(resource.group, resource.plural, name)
+        _omit_empty_meta(md)
         obj["apiVersion"], obj["kind"] = resource.api_version, resource.kind
         if subresource == "status":
             # statusStrategy.PrepareForUpdate: everything but .status comes from the old object.
@@ -683,6 +685,25 @@ def _gc_finalizers(md: dict[str, Any], delete_options: dict[str, Any]) -> list[s
 
 def _fake_entry(obj: dict[str, Any]) -> Entry:
     return Entry(encode(obj), int(obj["metadata"].get("resourceVersion") or 0), obj)
+
+
+# ObjectMeta's fields tagged ``json:",omitempty"`` whose empty value Go leaves out
+# (apimachinery pkg/apis/meta/v1/types.go); creationTimestamp is a struct, never "empty".
+# managedFields is left to the field manager: an empty list there means "reset them"
+# (fieldmanager.go isResetManagedFields tells an empty slice from a nil one).
+_OMITEMPTY_META = ("generateName", "selfLink", "uid", "resourceVersion", "generation", "labels",
+                   "annotations", "ownerReferences", "finalizers")
+
+
+def _omit_empty_meta(md: dict[str, Any]) -> None:
+    """Metadata goes through Go's ObjectMeta and back: an empty ``labels: {}`` or
+    ``finalizers: []`` (or a null) is not kept, so a client reads it back as absent. A
+    built-in is decoded into its Go struct; a custom resource's metadata is coerced through
+    ObjectMeta too (apiextensions-apiserver pkg/apiserver/schema/objectmeta/coerce.go
+    ``SetObjectMeta``, whose ``ToUnstructured`` honours ``omitempty``)."""
+    for key in _OMITEMPTY_META:
+        if key in md and md[key] in (None, "", 0, {}, []) and md[key] is not False:
+            del md[key]
 
 
 def _unconditional_update(resource: Resource, name: str) -> errors.ApiError:
