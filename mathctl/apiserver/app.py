@@ -170,9 +170,9 @@ class ApiServer:
             raise errors.page_not_found()
         # go-restful serves built-in group versions (its 404 is a Status); the rest falls
         # through to the CRD handler, whose 404 is the plain-text page.
-        builtin = any(not r.is_custom for r in self.registry.in_group_version(group, version))
-
         def no_route() -> errors.ApiError:
+            builtin = any(not r.is_custom
+                          for r in self.registry.in_group_version(group, version))
             return errors.no_route() if builtin else errors.page_not_found()
 
         if not rest:
