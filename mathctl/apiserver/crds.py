@@ -16,13 +16,16 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from mathctl.apiserver import errors, meta
+from mathctl.apiserver import errors, managedfields, meta
 from mathctl.apiserver.handlers import Handlers, Options
 from mathctl.apiserver.queueing import CoalescingQueue
 from mathctl.apiserver.registry import CR_VERBS, META_FIELDS, Registry, Resource
 from mathctl.apiserver.store import Change, Store
 
 log = logging.getLogger(__name__)
+# The apiextensions controllers run inside kube-apiserver; rest.go's prefixFromUserAgent
+# turns their user agent into this manager name.
+KUBE_APISERVER = "kube-apiserver"
 
 CRD_STORAGE = "apiextensions.k8s.io/customresourcedefinitions"
 CLEANUP_FINALIZER = "customresourcecleanup.apiextensions.k8s.io"
@@ -150,8 +153,18 @@ class CrdController:
         if status != before:
             obj = entry.copy()
             obj["status"] = status
+            self._record(entry.obj, obj)
             entry = self.store.put(CRD_STORAGE, obj)
         self._serve(entry.obj)
+
+    def _record(self, old: dict[str, Any], new: dict[str, Any], subresource: str = "status"
+                ) -> None:
+        """Record the write in ``new``'s managedFields as kube's own CRD controllers are
+        recorded: updates through the status subresource (the finalizer's removal through
+        the object) by the manager ``kube-apiserver``, which their user agent names."""
+        resource = self.registry.for_storage(CRD_STORAGE)
+        if resource is not None:
+            managedfields.on_write(resource, old, new, KUBE_APISERVER, subresource)
 
     def _finalize(self, crd: dict[str, Any]) -> None:
         """crd_finalizer.go: mark Terminating, delete every instance, drop the finalizer."""
@@ -180,6 +193,7 @@ class CrdController:
                                               "CustomResource deletion is in progress"))
             current = self.store.get(CRD_STORAGE, "", crd["metadata"]["name"])
             if current is not None and current.obj.get("status") != status:
+                self._record(current.obj, crd)
                 self.store.put(CRD_STORAGE, crd)
             return
         _set_condition(status, _condition("Terminating", "False", "InstanceDeletionCompleted",
@@ -188,6 +202,9 @@ class CrdController:
         crd["metadata"]["finalizers"] = [f for f in crd["metadata"]["finalizers"]
                                          if f != CLEANUP_FINALIZER]
         if crd["metadata"]["finalizers"]:
+            current = self.store.get(CRD_STORAGE, "", crd["metadata"]["name"])
+            if current is not None:
+                self._record(current.obj, crd, "")
             self.store.put(CRD_STORAGE, crd)
         else:
             self.store.delete(CRD_STORAGE, "", crd["metadata"]["name"])

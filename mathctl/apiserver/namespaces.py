@@ -13,11 +13,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from mathctl.apiserver import errors, meta
+from mathctl.apiserver import errors, managedfields, meta
 from mathctl.apiserver.conversion import view
-from mathctl.apiserver.handlers import Handlers, Options
+from mathctl.apiserver.handlers import CONTROLLER_MANAGER, Handlers, Options
+from mathctl.apiserver.managedfields import manager_name
 from mathctl.apiserver.queueing import CoalescingQueue
-from mathctl.apiserver.registry import Registry
+from mathctl.apiserver.registry import Registry, Resource
 from mathctl.apiserver.store import Change, Store
 
 log = logging.getLogger(__name__)
@@ -104,6 +105,7 @@ class NamespaceController:
                     obj.get("spec") or {}).get("finalizers"):
                 self.store.delete("namespaces", "", name)
             else:
+                _record(namespaces, ns_entry.obj, obj)
                 self.store.put("namespaces", obj)
 
     @staticmethod
@@ -135,3 +137,18 @@ class NamespaceController:
                 conditions[conditions.index(old)] = new
             else:
                 conditions.append(new)
+
+
+def _record(resource: Resource, old: dict[str, Any], new: dict[str, Any]) -> None:
+    """Record the namespace controller's write in managedFields as kube records it: its
+    conditions through ``/status``, the emptied ``spec.finalizers`` through ``/finalize``,
+    both by the manager ``kube-controller-manager`` (its user agent's prefix)."""
+    manager = manager_name("", CONTROLLER_MANAGER)
+    if new.get("status") != old.get("status"):
+        step = {**old, "status": new.get("status")}
+        if "status" not in new:
+            del step["status"]
+        step["metadata"] = {**old["metadata"]}
+        managedfields.on_write(resource, old, step, manager, "status")
+        old = step
+    managedfields.on_write(resource, old, new, manager, "finalize")

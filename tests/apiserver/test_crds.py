@@ -43,6 +43,14 @@ def test_crd_lifecycle(http: Http, namespace: str) -> None:
         "NoConflicts", "no conflicts found")
     assert (conditions["Established"]["reason"], conditions["Established"]["message"]) == (
         "InitialNamesAccepted", "the initial names have been accepted")
+    # The naming and establishing controllers run inside kube-apiserver and write status
+    # through /status: their entry (apiextensions-apiserver pkg/controller/status,
+    # establish; the manager is their user agent's prefix, handlers/rest.go).
+    entries = {(e["manager"], e["operation"], e.get("subresource", "")): e["fieldsV1"]
+               for e in http.get(f"{CRDS}/widgets.toys.mathctl.example").json()[
+                   "metadata"]["managedFields"]}
+    status_fields = entries[("kube-apiserver", "Update", "status")]["f:status"]
+    assert {"f:acceptedNames", "f:conditions"} <= set(status_fields)
     path = f"/apis/toys.mathctl.example/v1/namespaces/{namespace}/widgets"
     made = http.post(path, {"apiVersion": "toys.mathctl.example/v1", "kind": "Widget",
                             "metadata": {"name": "w"}, "spec": {}})

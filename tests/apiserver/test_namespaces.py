@@ -46,6 +46,11 @@ def test_deleting_a_namespace_deletes_its_content_first(http: Http) -> None:
     assert conditions["NamespaceContentRemaining"]["message"] == (
         "Some resources are remaining: numbers.math.mathctl.example has 1 resource instances")
     assert http.get("/api/v1/namespaces/doomed/configmaps/cm").status_code == 404
+    # The namespace controller (kube-controller-manager) writes its conditions through
+    # /status (pkg/controller/namespace/deletion/namespaced_resources_deleter.go).
+    managed = http.get("/api/v1/namespaces/doomed").json()["metadata"]["managedFields"]
+    assert [(e["manager"], e["operation"]) for e in managed
+            if e.get("subresource") == "status"] == [("kube-controller-manager", "Update")]
     http.patch(f"{ns_path}/numbers/held", {"metadata": {"finalizers": None}})
     wait_for(lambda: http.get("/api/v1/namespaces/doomed").status_code == 404, 10,
              "the emptied namespace to go")
