@@ -356,7 +356,9 @@ def _merge_list(t: ListType, lhs: list[Any], rhs: list[Any]) -> Any:
 
 def remove_items(v: Any, to_remove: Set, t: Any) -> Any:
     """``v`` without the members of ``to_remove`` (and what is under them); ``MISSING`` when
-    nothing is left (kube leaves a null there, which the object's decoding then drops)."""
+    nothing is left. structured-merge-diff leaves a null there; kube then drops it where a
+    schema describes the field (a built-in's Go struct; for a custom resource the conversion's
+    ``PruneNonNullableNullsWithoutDefaults``) and keeps it in a deduced value, as here."""
     t = _resolve(t, v)
     if isinstance(t, ListType) and isinstance(v, list):
         if not v or t.kind == "atomic":
@@ -382,9 +384,14 @@ def remove_items(v: Any, to_remove: Set, t: Any) -> Any:
             if node is not None:
                 if fieldpath.is_member(node):
                     continue
-                val = remove_items(val, fieldpath.children(node), t.field_type(k)[0])
+                sub = t.field_type(k)[0]
+                val = remove_items(val, fieldpath.children(node), sub)
                 if val is MISSING:
-                    continue
+                    if sub is not UNTYPED:
+                        continue
+                    # kube keeps the null left of a value no schema describes
+                    # (x-kubernetes-preserve-unknown-fields: no schema prunes it)
+                    val = None
             out[k] = val
         return out if out else MISSING
     return v
