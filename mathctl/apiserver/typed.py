@@ -231,6 +231,10 @@ def _leaf(lhs: Any, rhs: Any) -> tuple[str, Set, Set, Set]:
 def _cmp(lhs: Any, rhs: Any, t: Any) -> tuple[str, Set, Set, Set]:
     if t is SCALAR:
         return _leaf(lhs, rhs)
+    if (t is UNTYPED or t is OPEN_VALUE) and lhs.__class__ is not rhs.__class__ \
+            and lhs is not MISSING and rhs is not MISSING and lhs is not None \
+            and rhs is not None:
+        return _cmp_kind_change(lhs, rhs, t)
     t = _resolve(t, rhs if lhs is MISSING or lhs is None else lhs)
     if _empty(lhs) and _empty(rhs):
         return _leaf(lhs, rhs)
@@ -263,6 +267,16 @@ def _cmp(lhs: Any, rhs: Any, t: Any) -> tuple[str, Set, Set, Set]:
         return _leaf(lhs, rhs)
     flag = "A" if lhs is MISSING else "R" if rhs is MISSING else ""
     return flag, acc[0] or _E, acc[1] or _E, acc[2] or _E
+
+
+def _cmp_kind_change(lhs: Any, rhs: Any, t: Any) -> tuple[str, Set, Set, Set]:
+    """A deduced value that became another kind (a map turned list or string): modified, and
+    each side walked with its own type, so a map's fields count as removed or added
+    (``merge``'s two ``handleAtom`` walks when ``deduceAtom`` gives unequal atoms)."""
+    flag = _leaf(lhs, rhs)[0]
+    removed = _cmp(lhs, MISSING, t)[3] if lhs.__class__ is dict else _E
+    added = _cmp(MISSING, rhs, t)[1] if rhs.__class__ is dict else _E
+    return flag, added, _E, removed
 
 
 _FLAGS = ("A", "M", "R")
