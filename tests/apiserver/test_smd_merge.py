@@ -519,6 +519,44 @@ case("ignore_test.go: TestIgnoredFields/apply_does_not_own_deep_ignored", UNTYPE
     apply("default", "{numeric: 1, obj: {string: foo, numeric: 2}}")],
     "{numeric: 1, obj: {string: foo, numeric: 2}}", {"default": {".numeric"}},
     ignored=fieldpath.from_paths(("f:obj",)))
+# --- multiple_appliers_test.go TestMultipleAppliersFieldUnsetting (the v1-v1-v1 run) ------
+
+UNSET = typed.from_openapi(obj(version=STR, struct=obj(
+    name=STR, scalarField_v1=STR, complexField_v1=obj(name=STR))))
+UNSETTING = "multiple_appliers_test.go: TestMultipleAppliersFieldUnsetting/"
+case(UNSETTING + "unset_scalar_sole_owner", UNSET, [
+    apply("apply-one", "{struct: {name: a, scalarField_v1: a}}"),
+    apply("apply-one", "{struct: {name: a}}")],
+    "{struct: {name: a}}", {"apply-one": {".struct.name"}})
+case(UNSETTING + "unset_scalar_shared_with_applier", UNSET, [
+    apply("apply-one", "{struct: {name: a, scalarField_v1: a}}"),
+    apply("apply-two", "{struct: {scalarField_v1: a}}"),
+    apply("apply-one", "{struct: {name: a}}")],
+    "{struct: {name: a, scalarField_v1: a}}",
+    {"apply-one": {".struct.name"}, "apply-two": {".struct.scalarField_v1"}})
+case(UNSETTING + "unset_scalar_shared_with_updater", UNSET, [
+    update("updater", "{struct: {name: a, scalarField_v1: a}}"),
+    apply("applier", "{struct: {name: a, scalarField_v1: a}}"),
+    apply("applier", "{struct: {name: a}}")],
+    "{struct: {name: a, scalarField_v1: a}}",
+    {"updater": {".struct", ".struct.name", ".struct.scalarField_v1"},
+     "applier": {".struct.name"}})
+case(UNSETTING + "updater_claims_field", UNSET, [
+    apply("applier", "{struct: {name: a, scalarField_v1: a}}"),
+    update("updater", "{struct: {name: a, scalarField_v1: b}}")],
+    "{struct: {name: a, scalarField_v1: b}}",
+    {"updater": {".struct.scalarField_v1"}, "applier": {".struct.name"}})
+case(UNSETTING + "unset_complex_sole_owner", UNSET, [
+    apply("apply-one", "{struct: {name: a, complexField_v1: {name: b}}}"),
+    apply("apply-one", "{struct: {name: a}}")],
+    "{struct: {name: a}}", {"apply-one": {".struct.name"}})
+case(UNSETTING + "unset_complex_shared_with_applier", UNSET, [
+    apply("apply-one", "{struct: {name: a, complexField_v1: {name: b}}}"),
+    apply("apply-two", "{struct: {complexField_v1: {name: b}}}"),
+    apply("apply-one", "{struct: {name: a}}")],
+    "{struct: {name: a, complexField_v1: {name: b}}}",
+    {"apply-one": {".struct.name"}, "apply-two": {".struct.complexField_v1.name"}})
+
 # --- atomic and granular structs, atomic lists (x-kubernetes-map-type / list-type) -------
 # Upstream states these through a schema's elementRelationship; the scenarios follow
 # multiple_appliers_test.go's atomic map case and field_level_overrides_test.go.
