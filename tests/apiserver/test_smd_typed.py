@@ -140,9 +140,8 @@ def test_compare(schema: Any, lhs: str, rhs: str, removed: set[str], modified: s
 
 # --- remove_items -----------------------------------------------------------------------------
 
-# (schema, object, fields to remove, what is left). Upstream leaves ``null`` where a list or
-# map empties; typed.remove_items drops the key, as kube's decoding does after it (see
-# test_smd_merge.DROPPED_NULL): '{"setBool":null}' upstream is '{}' here.
+# (schema, object, fields to remove, what is left; None: nothing). A list or map that empties
+# under a field is left null there, as upstream leaves it.
 REMOVE = [
     # remove_test.go "simple pair"
     (PAIR, '{"key":"foo"}', [("f:key",)], None),
@@ -150,7 +149,7 @@ REMOVE = [
     (PAIR, '{"key":"foo","value":true}', [("f:key",)], '{"value":true}'),
     (PAIR, '{"key":"foo","value":{"a": "b"}}', [("f:value",)], '{"key":"foo"}'),
     # "struct grab bag"
-    (GRAB_BAG, '{"setBool":[false]}', [("f:setBool", "v:false")], None),
+    (GRAB_BAG, '{"setBool":[false]}', [("f:setBool", "v:false")], '{"setBool":null}'),
     (GRAB_BAG, '{"setBool":[false]}', [("f:setBool", "v:true")], '{"setBool":[false]}'),
     (GRAB_BAG, '{"setBool":[true,false]}', [("f:setBool", "v:true")], '{"setBool":[false]}'),
     (GRAB_BAG, '{"setBool":[true,false]}', [("f:setBool",)], None),
@@ -172,12 +171,20 @@ def test_remove_items(schema: Any, obj: str, gone: list[tuple[str, ...]],
     assert result == (MISSING if left is None else json.loads(left))
 
 
-def test_a_deduced_map_emptied_by_removal_is_left_null() -> None:
-    # remove_test.go keeps the null of an emptied value; kube keeps it too where no schema
-    # describes the value (x-kubernetes-preserve-unknown-fields)
-    obj = {"a": {"b": 1}, "c": 2}
-    assert typed.remove_items(obj, fieldpath.from_paths(("f:a", "f:b")), UNTYPED) == \
-        {"a": None, "c": 2}
+def test_the_nulls_removal_leaves_are_dropped_where_a_schema_describes_the_value() -> None:
+    # what kube's conversion after apply does (Go structs; a CR's
+    # PruneNonNullableNullsWithoutDefaults); a deduced value keeps its null
+    before = {"setBool": [True], "numeric": 1}
+    pruned = typed.remove_items(before, fieldpath.from_paths(("f:setBool", "v:true")), GRAB_BAG)
+    assert pruned == {"setBool": None, "numeric": 1}
+    assert typed.drop_emptied(pruned, before, GRAB_BAG) == {"numeric": 1}
+    before = {"a": {"b": 1}, "c": 2}
+    pruned = typed.remove_items(before, fieldpath.from_paths(("f:a", "f:b")), UNTYPED)
+    assert typed.drop_emptied(pruned, before, UNTYPED) == {"a": None, "c": 2}
+    nested = {"x": {"y": {"z": 1}}}
+    pruned = typed.remove_items(nested, fieldpath.from_paths(("f:x", "f:y", "f:z")), RECURSIVE)
+    assert pruned == {"x": {"y": None}}
+    assert typed.drop_emptied(pruned, nested, RECURSIVE) == {"x": {}}
 
 
 def test_a_whole_float_names_the_same_item_as_its_integer() -> None:
