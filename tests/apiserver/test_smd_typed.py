@@ -1,9 +1,10 @@
 """The schema-aware walks of ``typed.py``, case by case against structured-merge-diff v4.2.3.
 
 Field sets of objects (``typed/toset_test.go``), the comparison of two objects into removed,
-modified and added fields (``typed/symdiff_test.go``) and removal (``typed/remove_test.go``),
-restated as tables; each table names its upstream case. Fields are written as printed paths
-(``.list[id=1,key="a"].key``); ``__untyped_atomic_`` (a value kept whole) is ``SCALAR``.
+modified and added fields (``typed/symdiff_test.go``), removal (``typed/remove_test.go``) and
+merge (``typed/merge_test.go``), restated as tables; each table names its upstream case.
+Fields are written as printed paths (``.list[id=1,key="a"].key``); ``__untyped_atomic_`` (a
+value kept whole) is ``SCALAR``.
 """
 
 from __future__ import annotations
@@ -195,3 +196,53 @@ def test_a_whole_float_names_the_same_item_as_its_integer() -> None:
     assert typed.item_element(sentences, {}, 0) == typed.item_element(
         sentences, {"page": 2}, 0) == 'k:{"line":3,"page":2}'
     assert fieldpath.value(2.0) == "v:2" and fieldpath.value(2.5) == "v:2.5"
+
+
+# --- merge ------------------------------------------------------------------------------------
+
+# (schema, live, applied, merged): typed/merge_test.go, the cases test_typed.py does not hold
+MERGE = [
+    # "simple pair"
+    (PAIR, '{"key":"foo","value":{}}', '{"key":"foo","value":1}', '{"key":"foo","value":1}'),
+    (PAIR, '{"key":"foo","value":1}', '{"key":"foo","value":{}}', '{"key":"foo","value":{}}'),
+    (PAIR, '{"key":"foo","value":null}', '{"key":"foo","value":{}}',
+     '{"key":"foo","value":{}}'),
+    (PAIR, '{"key":"foo"}', '{"value":true}', '{"key":"foo","value":true}'),
+    # "null/empty map", "null/empty struct", "null/empty list": the applied empty or null wins
+    *[row for schema, empty in ((NESTED_MAP, "{}"), (NESTED_STRUCT, "{}"), (NESTED_LIST, "[]"))
+      for row in (
+          (schema, "{}", f'{{"inner":{empty}}}', f'{{"inner":{empty}}}'),
+          (schema, "{}", '{"inner":null}', '{"inner":null}'),
+          (schema, '{"inner":null}', f'{{"inner":{empty}}}', f'{{"inner":{empty}}}'),
+          (schema, f'{{"inner":{empty}}}', '{"inner":null}', '{"inner":null}'),
+          (schema, f'{{"inner":{empty}}}', f'{{"inner":{empty}}}', f'{{"inner":{empty}}}'))],
+    # "associative list": live items keep their places, new ones follow the applied order
+    (ROOT, '{"list":[{"key":"a","id":1,"value":{"a":"a"}}]}',
+     '{"list":[{"key":"a","id":2,"value":{"a":"a"}}]}',
+     '{"list":[{"key":"a","id":1,"value":{"a":"a"}},{"key":"a","id":2,"value":{"a":"a"}}]}'),
+    (ROOT, '{"list":[{"key":"a","id":1},{"key":"b","id":1}]}',
+     '{"list":[{"key":"a","id":1},{"key":"a","id":2}]}',
+     '{"list":[{"key":"a","id":1},{"key":"b","id":1},{"key":"a","id":2}]}'),
+    (ROOT, '{"list":[{"key":"b","id":2}]}',
+     '{"list":[{"key":"a","id":1},{"key":"b","id":2},{"key":"c","id":3}]}',
+     '{"list":[{"key":"a","id":1},{"key":"b","id":2},{"key":"c","id":3}]}'),
+    (ROOT, '{"list":[{"key":"a","id":1},{"key":"b","id":2},{"key":"c","id":3}]}',
+     '{"list":[{"key":"c","id":3},{"key":"b","id":2}]}',
+     '{"list":[{"key":"a","id":1},{"key":"c","id":3},{"key":"b","id":2}]}'),
+    (ROOT, '{"list":[{"key":"a","id":1},{"key":"b","id":2},{"key":"c","id":3}]}',
+     '{"list":[{"key":"c","id":3},{"key":"a","id":1}]}',
+     '{"list":[{"key":"b","id":2},{"key":"c","id":3},{"key":"a","id":1}]}'),
+    # an atomic list is replaced whole, by null or [] too
+    (ROOT, '{"atomicList":["a","a","a"]}', '{"atomicList":null}', '{"atomicList":null}'),
+    (ROOT, '{"atomicList":["a","b","c"]}', '{"atomicList":[]}', '{"atomicList":[]}'),
+    (ROOT, '{"atomicList":["a","a","a"]}', '{"atomicList":["a","a"]}', '{"atomicList":["a","a"]}'),
+    # "struct grab bag": sets of booleans and numbers
+    (GRAB_BAG, '{"setBool":[true]}', '{"setBool":[false]}', '{"setBool":[true, false]}'),
+    (GRAB_BAG, '{"setNumeric":[1,2,3.14159]}', '{"setNumeric":[1,2,3]}',
+     '{"setNumeric":[1,2,3.14159,3]}'),
+]
+
+
+@pytest.mark.parametrize(("schema", "live", "applied", "merged"), MERGE)
+def test_merge(schema: Any, live: str, applied: str, merged: str) -> None:
+    assert typed.merge(json.loads(live), json.loads(applied), schema) == json.loads(merged)
