@@ -38,11 +38,19 @@ def field(name: str) -> str:
 
 def key(fields: dict[str, Any]) -> str:
     """An associative list item, by its key fields (sorted by name, as ``KeyByFields``)."""
-    return "k:" + _json({k: fields[k] for k in sorted(fields)})
+    return "k:" + _json({k: _number(fields[k]) for k in sorted(fields)})
 
 
 def value(item: Any) -> str:
-    return "v:" + _json(item)
+    return "v:" + _json(_number(item))
+
+
+def _number(v: Any) -> Any:
+    """A whole float as the integer Go's JSON writes for it (``2.0`` is ``2``): a key's default
+    read from a schema as 2.0 names the same item as an object's 2 (``value.Compare``)."""
+    if v.__class__ is float and v.is_integer() and abs(v) < 1e21:
+        return int(v)
+    return v
 
 
 def index(i: int) -> str:

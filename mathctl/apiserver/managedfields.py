@@ -402,8 +402,13 @@ def apply(live: dict[str, Any], config: dict[str, Any], managers: Managers, key:
         applied = fieldpath.recursive_difference(applied, ignored)
     managers[key] = Entry(applied, api_version, last.time if last else None)
     if last is not None and last.fields:
-        merged = _prune(merged, managers, last.fields, t)
-    _take(live, merged, managers, key, force, t, ignored)
+        pruned = _prune(merged, managers, last.fields, t)
+        # ownership is worked out on the object structured-merge-diff returns (nulls where
+        # pruning emptied a map); the object stored is the one kube's conversion keeps
+        _take(live, pruned, managers, key, force, t, ignored)
+        merged = typed.drop_emptied(pruned, merged, t)
+    else:
+        _take(live, merged, managers, key, force, t, ignored)
     changed = merged != live
     _strip(managers)
     if changed:
@@ -433,7 +438,7 @@ def _prune(merged: Any, managers: Managers, last: Set, t: Any) -> Any:
         merged_set, fieldpath.union(field_set(pruned), named(managed))), t)
     gone = fieldpath.intersection(fieldpath.difference(merged_set, field_set(pruned)),
                                   last_named)
-    return typed.remove_items(merged, gone, t)
+    return typed.remove_items(merged, gone, t) if gone else merged
 
 
 # --- the entry points the handlers call ---------------------------------------------------

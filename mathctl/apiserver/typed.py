@@ -260,9 +260,24 @@ def _cmp(lhs: Any, rhs: Any, t: Any) -> tuple[str, Set, Set, Set]:
                 _collect(acc, pe, _cmp(MISSING, r_items[pe], t.item))
     else:
         # a leaf: an atomic list or map, or a value its schema does not describe
+        if (t is DEDUCED_MAP or t is ATOMIC_LIST or t is OPEN or t is SCALAR) \
+                and lhs.__class__ is not rhs.__class__ and lhs is not MISSING \
+                and rhs is not MISSING and lhs is not None and rhs is not None:
+            # (SCALAR here is a deduced one: a schema's scalar returned above)
+            return _cmp_kind_change(lhs, rhs)
         return _leaf(lhs, rhs)
     flag = "A" if lhs is MISSING else "R" if rhs is MISSING else ""
     return flag, acc[0] or _E, acc[1] or _E, acc[2] or _E
+
+
+def _cmp_kind_change(lhs: Any, rhs: Any) -> tuple[str, Set, Set, Set]:
+    """A deduced value that became another kind (a map turned list or string): modified, and
+    each side walked with its own type, so a map's fields count as removed or added
+    (``merge``'s two ``handleAtom`` walks when ``deduceAtom`` gives unequal atoms)."""
+    flag = _leaf(lhs, rhs)[0]
+    removed = _cmp(lhs, MISSING, UNTYPED)[3] if lhs.__class__ is dict else _E
+    added = _cmp(MISSING, rhs, UNTYPED)[1] if rhs.__class__ is dict else _E
+    return flag, added, _E, removed
 
 
 _FLAGS = ("A", "M", "R")
@@ -355,8 +370,10 @@ def _merge_list(t: ListType, lhs: list[Any], rhs: list[Any]) -> Any:
 
 
 def remove_items(v: Any, to_remove: Set, t: Any) -> Any:
-    """``v`` without the members of ``to_remove`` (and what is under them); ``MISSING`` when
-    nothing is left (kube leaves a null there, which the object's decoding then drops)."""
+    """``v`` without the members of ``to_remove`` (and what is under them), as ``remove.go``:
+    a map or list that empties under a field or item is left ``null`` there (``MISSING`` at
+    the top). Ownership is worked out on that object; :func:`drop_emptied` then takes out
+    the nulls a schema would not keep."""
     t = _resolve(t, v)
     if isinstance(t, ListType) and isinstance(v, list):
         if not v or t.kind == "atomic":
@@ -370,7 +387,7 @@ def remove_items(v: Any, to_remove: Set, t: Any) -> Any:
                     continue
                 item = remove_items(item, fieldpath.children(node), t.item)
                 if item is MISSING:
-                    continue
+                    item = None
             items.append(item)
         return items if items else MISSING
     if isinstance(t, MapType) and isinstance(v, dict):
@@ -384,9 +401,48 @@ def remove_items(v: Any, to_remove: Set, t: Any) -> Any:
                     continue
                 val = remove_items(val, fieldpath.children(node), t.field_type(k)[0])
                 if val is MISSING:
-                    continue
+                    val = None
             out[k] = val
         return out if out else MISSING
+    return v
+
+
+def drop_emptied(v: Any, before: Any, t: Any) -> Any:
+    """``v`` (what :func:`remove_items` left of ``before``) without the nulls it left where a
+    map or list emptied, unless no schema describes the value.
+
+    kube stores an applied object after converting it: a built-in through its Go struct (a
+    null field is no field), a custom resource through the CR converter's
+    ``PruneNonNullableNullsWithoutDefaults`` (apiextensions-apiserver). A value under
+    ``x-kubernetes-preserve-unknown-fields`` has no schema there, and keeps its null.
+    """
+    if v is before or v is MISSING:
+        return v
+    t = _resolve(t, before)
+    if v.__class__ is dict and before.__class__ is dict and isinstance(t, MapType):
+        out = {}
+        for k, val in v.items():
+            old = before.get(k)
+            if val is not old and old is not None:
+                sub = t.field_type(k)[0]
+                if val is None:
+                    if sub is not UNTYPED:
+                        continue
+                else:
+                    val = drop_emptied(val, old, sub)
+            out[k] = val
+        return out   # a struct left with no field is an empty one, as kube stores it
+    if v.__class__ is list and before.__class__ is list and isinstance(t, ListType):
+        old_items = _index(t, before)[1]
+        items = []
+        for i, item in enumerate(v):
+            if item is None or item.__class__ in _CONTAINERS:
+                old = old_items.get(item_element(t, item, i)) if item is not None else None
+                if item is None:
+                    continue   # an item emptied by removal (a list never holds a null item)
+                item = drop_emptied(item, old, t.item) if old is not None else item
+            items.append(item)
+        return items
     return v
 
 
