@@ -92,6 +92,21 @@ def check_config(resource: Resource, config: dict[str, Any]) -> None:
         raise errors.bad_request("metadata.managedFields must be nil")
 
 
+def _check_typed(resource: Resource, config: dict[str, Any]) -> None:
+    """The configuration read against the schema, as ``structuredMergeManager.Apply`` reads it
+    (internal/structuredmerge.go): a refusal there is a plain Go error, so kube answers 500
+    with no reason, and the message names the object by the body's namespace and name."""
+    problems = typed.validate(config, managedfields.object_type(resource))
+    if not problems:
+        return
+    md = config.get("metadata") if isinstance(config.get("metadata"), dict) else {}
+    namespace = md.get("namespace") if isinstance(md.get("namespace"), str) else ""
+    name = md.get("name") if isinstance(md.get("name"), str) else ""
+    text = problems[0] if len(problems) == 1 else "errors:\n  " + "\n  ".join(problems)
+    raise errors.ApiError(500, "", f"failed to create typed patch object "
+                                   f"({namespace}/{name}; {_gvk(config)}): {text}")
+
+
 def _check_name(resource: Resource, namespace: str, name: str, merged: dict[str, Any]) -> None:
     """patch.go checkName on the merged object."""
     md = merged.get("metadata") or {}
@@ -111,6 +126,7 @@ def apply_patch(handlers: Handlers, resource: Resource, namespace: str, name: st
     """Apply ``body`` for ``options.field_manager``; creates the object when it is missing."""
     config = decode_config(body)
     check_config(resource, config)
+    _check_typed(resource, config)
     if resource.is_custom and resource.schema:
         from mathctl.apiserver import schema
 

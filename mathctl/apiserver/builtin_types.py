@@ -77,8 +77,9 @@ POD_SPEC = _open(
     schedulingGates=_keyed("name"),
     resourceClaims=_keyed("name"),
 )
-# meta/v1 LabelSelector: +structType=atomic
-LABEL_SELECTOR = MapType(atomic=True)
+# meta/v1 LabelSelector: +structType=atomic (its fields still say what it may hold)
+LABEL_SELECTOR = MapType({"matchLabels": STRING_MAP, "matchExpressions": ListType(_open())},
+                         atomic=True)
 POD_TEMPLATE = _open(metadata=OBJECT_META, spec=POD_SPEC)
 
 

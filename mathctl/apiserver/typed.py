@@ -503,3 +503,99 @@ def from_openapi(schema: dict[str, Any] | None) -> Any:
     if schema.get("x-kubernetes-preserve-unknown-fields"):
         return UNTYPED
     return SCALAR
+
+
+# --- validation ---------------------------------------------------------------------------
+
+
+def validate(v: Any, t: Any) -> list[str]:
+    """Why ``v`` cannot be read as a ``t``, each as ``<path>: <problem>`` in kube's words.
+
+    structured-merge-diff reads an applied configuration strictly (typed/validate.go, the
+    patch object's ``ObjectToTyped`` without ``AllowDuplicates``): an associative list's item
+    must be a map with its keys (or their defaults), a set's a scalar, none twice; a field a
+    struct does not declare, or a list where a map belongs (or the reverse), is refused. A
+    scalar's type is left to schema validation; the stored object is read leniently.
+    """
+    problems: list[str] = []
+    _validate(v, t, (), problems)
+    return problems
+
+
+def _validate(v: Any, t: Any, path: tuple[str, ...], problems: list[str]) -> None:
+    if v is None or t is UNTYPED or t is OPEN_VALUE:
+        return   # null is a valid anything; what the schema leaves open takes anything
+    where = fieldpath.path_string(path)
+    if isinstance(t, ListType):
+        if not isinstance(v, list):
+            problems.append(f"{where}: expected list, got {_go_value(v)}")
+            return
+        seen: set[str] = set()
+        for i, item in enumerate(v):
+            if t.kind == "atomic":
+                pe = fieldpath.index(i)
+            else:
+                problem = _item_problem(t, item)
+                if problem:
+                    # the element cannot be named, so nothing under it can be checked, and
+                    # upstream stops looking at the list there
+                    problems.append(f"{where}: element {i}: {problem}")
+                    return
+                pe = item_element(t, item, i)
+                if pe in seen:
+                    problems.append(f"{where}: duplicate entries for key "
+                                    f"{fieldpath.path_string((pe,))}")
+                seen.add(pe)
+            _validate(item, t.item, (*path, pe), problems)
+    elif isinstance(t, MapType):
+        if not isinstance(v, dict):
+            problems.append(f"{where}: expected map, got {_go_value(v)}")
+            return
+        for key in sorted(v):
+            sub = t.fields.get(key)
+            if sub is None and not t.open:
+                sub = t.element
+                if sub is None and t.fields:
+                    # upstream stops at a map's first undeclared field
+                    problems.append(f"{where}.{key}: field not declared in schema")
+                    return
+            _validate(v[key], OPEN_VALUE if sub is None else sub,
+                      (*path, fieldpath.field(key)), problems)
+
+
+def _item_problem(t: ListType, item: Any) -> str:
+    """``listItemToPathElement``'s refusals (typed/helpers.go)."""
+    if t.kind == "map":
+        if item is None:
+            return "associative list with keys may not have a null element"
+        if not isinstance(item, dict):
+            return "associative list with keys may not have non-map elements"
+        for key in t.keys:
+            if key not in item and key not in t.defaults:
+                return (f'associative list with keys has an element that omits key field "{key}"'
+                        " (and doesn't have default value)")
+        return ""
+    if isinstance(item, dict):
+        return "associative list without keys has an element that's a map type"
+    if isinstance(item, list):
+        return "not supported: associative list with lists as elements"
+    if item is None:
+        return "associative list without keys has an element that's an explicit null"
+    return ""
+
+
+def _go_value(v: Any) -> str:
+    """A ``value.Value`` printed with Go's ``%v``: ``&{…}`` around the value as Go prints it."""
+    return "&{" + _go_v(v) + "}"
+
+
+def _go_v(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, dict):
+        return "map[" + " ".join(f"{k}:{_go_v(v[k])}" for k in sorted(v)) + "]"
+    if isinstance(v, list):
+        return "[" + " ".join(_go_v(x) for x in v) + "]"
+    if v is None:
+        return "<nil>"
+    return str(v)

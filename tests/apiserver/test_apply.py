@@ -309,6 +309,49 @@ def test_an_apply_body_is_held_to_the_servers_decoding_limits(http: Http, ns_pat
     assert http.get(f"{ns_path}/numbers/bomb").status_code == 404
 
 
+@pytest.mark.parametrize(("body", "message"), [
+    # The patch object is read against the schema before anything else
+    # (internal/structuredmerge.go Apply, ObjectToTyped without AllowDuplicates): a plain Go
+    # error, so a 500 without a reason, naming the body's namespace/name and type.
+    ({"metadata": {"name": "t"}, "spec": {"value": 1, "extra": 2}},
+     ".spec.extra: field not declared in schema"),
+    ({"metadata": {"name": "t", "finalizers": ["a.example/b", "a.example/b"]},
+      "spec": {"value": 1}},
+     '.metadata.finalizers: duplicate entries for key [="a.example/b"]'),
+    ({"metadata": {"name": "t", "labels": ["x"]}, "spec": {"value": 1}},
+     ".metadata.labels: expected map, got &{[x]}"),
+])
+def test_an_apply_the_schema_cannot_read_is_a_500_as_on_kube(
+        http: Http, ns_path: str, body: dict[str, Any], message: str) -> None:
+    r = apply(http, f"{ns_path}/numbers/t", {"apiVersion": NUMBER_API, "kind": "Number", **body},
+              "alice")
+    assert r.status_code == 500 and r.json() == {
+        "kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+        "message": f"failed to create typed patch object (/t; {NUMBER_API}, Kind=Number): "
+                   f"{message}", "code": 500}
+    assert http.get(f"{ns_path}/numbers/t").status_code == 404
+
+
+def test_duplicate_containers_in_an_applied_deployment_are_refused(http: Http,
+                                                                   namespace: str) -> None:
+    """The error Helm 4 and kubectl users meet (kubernetes/kubernetes#121575): duplicates in
+    an applied configuration are refused, every one of them listed."""
+    container = {"name": "c", "image": "x", "env": [{"name": "FOO", "value": "1"},
+                                                    {"name": "FOO", "value": "2"}],
+                 "ports": [{"containerPort": 93}, {"containerPort": 93, "protocol": "TCP"}]}
+    body = {"apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": {"name": "ssa-test", "namespace": namespace},
+            "spec": {"selector": {"matchLabels": {"a": "b"}}, "template": {
+                "metadata": {"labels": {"a": "b"}}, "spec": {"containers": [container]}}}}
+    r = apply(http, f"/apis/apps/v1/namespaces/{namespace}/deployments/ssa-test", body, "m")
+    assert status_of(r) == (500, "", (
+        f"failed to create typed patch object ({namespace}/ssa-test; apps/v1, Kind=Deployment): "
+        "errors:\n"
+        '  .spec.template.spec.containers[name="c"].env: duplicate entries for key [name="FOO"]\n'
+        '  .spec.template.spec.containers[name="c"].ports: duplicate entries for key '
+        '[containerPort=93,protocol="TCP"]'))
+
+
 def test_force_is_only_for_apply(http: Http, ns_path: str) -> None:
     http.post(f"{ns_path}/numbers", number("f", 1)).raise_for_status()
     r = http.patch(f"{ns_path}/numbers/f?force=true", {"spec": {"value": 2}})

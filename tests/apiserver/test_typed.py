@@ -116,3 +116,39 @@ def test_crd_schemas_read_list_and_map_types() -> None:
     tags, plain, sel = (t.field_type(k)[0] for k in ("tags", "plain", "sel"))
     assert (tags.kind, plain.kind, sel.atomic) == ("set", "atomic", True)
     assert fieldpath.path_string(("f:spec", 'v:"a"')) == '.spec[="a"]'
+
+
+KEYED = MapType({"items": ListType(MapType({"name": SCALAR, "port": SCALAR}), "map",
+                                   ("name", "port"), {"port": 80}),
+                 "tags": ListType(SCALAR, "set"), "free": MapType(element=typed.UNTYPED)})
+
+
+@pytest.mark.parametrize(("value", "problems"), [
+    # typed/validate.go and typed/helpers.go (structured-merge-diff v4.2.3): the words of
+    # kube's "failed to create typed patch object" errors
+    ({"items": [{"name": "a"}, {"name": "a", "port": 80}]},
+     ['.items: duplicate entries for key [name="a",port=80]']),
+    ({"items": [{"port": 1}]}, ['.items: element 0: associative list with keys has an element '
+                                'that omits key field "name" (and doesn\'t have default value)']),
+    ({"items": [None]}, [".items: element 0: associative list with keys may not have a null "
+                         "element"]),
+    ({"items": ["x"]}, [".items: element 0: associative list with keys may not have non-map "
+                        "elements"]),
+    ({"tags": ["a", "a"]}, ['.tags: duplicate entries for key [="a"]']),
+    ({"tags": [{"a": 1}]}, [".tags: element 0: associative list without keys has an element "
+                            "that's a map type"]),
+    ({"tags": [None]}, [".tags: element 0: associative list without keys has an element "
+                        "that's an explicit null"]),
+    ({"items": {"name": "a"}}, [".items: expected list, got &{map[name:a]}"]),
+    ({"free": ["a", 1]}, [".free: expected map, got &{[a 1]}"]),
+    ({"other": 1, "zzz": 2}, [".other: field not declared in schema"]),
+    ({"free": {"anything": [{"goes": None}]}, "items": None, "tags": []}, []),
+])
+def test_an_applied_configuration_is_read_strictly(value: Any, problems: list[str]) -> None:
+    assert typed.validate(value, KEYED) == problems
+
+
+def test_every_problem_is_reported_not_just_the_first() -> None:
+    assert typed.validate({"items": [{"name": "a"}, {"name": "a"}], "tags": ["x", "x"]},
+                          KEYED) == ['.items: duplicate entries for key [name="a",port=80]',
+                                     '.tags: duplicate entries for key [="x"]']
