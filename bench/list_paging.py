@@ -34,7 +34,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from mathctl.apiserver.store import Store  # noqa: E402
+from mathctl.apiserver.storage.store import Store  # noqa: E402
 from mathctl.apiserver.testing import EmbeddedServer  # noqa: E402
 
 NAMESPACES = 10

@@ -97,7 +97,7 @@ async def serve(args: argparse.Namespace) -> int:
     from aiohttp import web
 
     from mathctl.apiserver import certs
-    from mathctl.apiserver.decode import MAX_BODY_BYTES
+    from mathctl.apiserver.endpoints.decode import MAX_BODY_BYTES
     from mathctl.apiserver.server import build
 
     try:

@@ -13,17 +13,17 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mathctl.apiserver.app import ApiServer
-from mathctl.apiserver.crds import CrdController
-from mathctl.apiserver.gc import GarbageCollector
-from mathctl.apiserver.handlers import SYSTEM_NAMESPACES, Handlers, Options
+from mathctl.apiserver.auth.rbac import bootstrap_objects
+from mathctl.apiserver.auth.tokens import KEY_FILE, TokenIssuer
+from mathctl.apiserver.controllers.gc import GarbageCollector
+from mathctl.apiserver.controllers.namespaces import NamespaceController
+from mathctl.apiserver.endpoints.app import ApiServer
+from mathctl.apiserver.endpoints.handlers import SYSTEM_NAMESPACES, Handlers, Options
 from mathctl.apiserver.lifecycle import TOKEN_FILE, make_private_dir
-from mathctl.apiserver.namespaces import NamespaceController
-from mathctl.apiserver.rbac import bootstrap_objects
-from mathctl.apiserver.registry import Registry, builtin_resources
-from mathctl.apiserver.store import Store, encode
-from mathctl.apiserver.tokens import KEY_FILE, TokenIssuer
-from mathctl.apiserver.watch import HISTORY_BYTES, WatchHub
+from mathctl.apiserver.registry.crds import CrdController
+from mathctl.apiserver.registry.registry import Registry, builtin_resources
+from mathctl.apiserver.storage.store import Store, encode
+from mathctl.apiserver.storage.watch import HISTORY_BYTES, WatchHub
 
 DB_FILE = "objects.db"
 

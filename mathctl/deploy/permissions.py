@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from mathctl.apiserver.rbac import Attributes
+from mathctl.apiserver.auth.rbac import Attributes
 from mathctl.controllers.reconcile import KINDS, KindInfo
 
 Permission = tuple[str, str, str]

@@ -5,7 +5,7 @@ missing verb is a 403 in production, not in a notebook running as cluster-admin.
 kubelet here, so :class:`PodRun` does the kubelet's part by hand:
 
 1. starts an embedded API server (RBAC on for every token but the admin's; each authorized
-   request is written to the server log as an audit line, see :mod:`mathctl.apiserver.rbac`);
+   request is written to the server log as an audit line, see :mod:`mathctl.apiserver.auth.rbac`);
 2. applies ``deploy/install.yaml`` as the admin — the CRDs, the namespace, the ServiceAccount,
    its ClusterRole and binding (the Deployment is stored, nothing runs it);
 3. asks for the ServiceAccount's token through the TokenRequest API (what ``kubectl create
@@ -40,7 +40,7 @@ from typing import Any
 
 import yaml
 
-from mathctl.apiserver.rbac import Attributes, parse_audit_lines, service_account_username
+from mathctl.apiserver.auth.rbac import Attributes, parse_audit_lines, service_account_username
 from mathctl.cluster import wait_for
 from mathctl.deploy import install, permissions
 from mathctl.deploy.dockerfile import Dockerfile

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from mathctl.apiserver.tables import human_duration  # kube's HumanDuration, one copy
+from mathctl.apiserver.endpoints.tables import human_duration  # kube's HumanDuration, one copy
 from mathctl.resources.wire import parse_time
 
 Obj = Mapping[str, Any]

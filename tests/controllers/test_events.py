@@ -3,7 +3,7 @@
 Against the session's cluster (embedded, or ``MATHCTL_CLUSTER=<context>``). The Events are read
 back as ``kubectl describe`` reads them: core/v1 with a field selector on
 ``involvedObject.name`` (the recorder writes ``events.k8s.io/v1``; both views of one Event are
-served, see ``mathctl/apiserver/conversion.py``).
+served, see ``mathctl/apiserver/registry/conversion.py``).
 """
 
 from __future__ import annotations

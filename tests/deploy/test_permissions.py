@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mathctl.apiserver.rbac import request_attributes, service_account_user
+from mathctl.apiserver.auth.rbac import request_attributes, service_account_user
 from mathctl.deploy import permissions
 from mathctl.deploy.permissions import RuleError, from_requests, from_rules, to_rules
 
