@@ -23,6 +23,7 @@ for the built-ins, from ``builtin_types``. Values a schema does not describe are
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from mathctl.apiserver.fieldmanager import fieldpath
@@ -34,9 +35,14 @@ _E: Set = {}
 
 
 class Scalar:
-    """A leaf: string, number, boolean (or anything kept whole)."""
+    """A leaf: ``kind`` ``"string"``, ``"numeric"`` or ``"boolean"`` when the schema says
+    which (structured-merge-diff's ``schema.Scalar``), ``""`` for any scalar (or anything
+    kept whole)."""
 
-    __slots__ = ()
+    __slots__ = ("kind",)
+
+    def __init__(self, kind: str = "") -> None:
+        self.kind = kind
 
 
 class MapType:
@@ -94,6 +100,9 @@ class _OpenValue:
 
 
 SCALAR = Scalar()
+STRING = Scalar("string")
+NUMERIC = Scalar("numeric")
+BOOLEAN = Scalar("boolean")
 UNTYPED = _Deduced()
 OPEN_VALUE = _OpenValue()
 DEDUCED_MAP = MapType(element=UNTYPED)
@@ -229,7 +238,7 @@ def _leaf(lhs: Any, rhs: Any) -> tuple[str, Set, Set, Set]:
 
 
 def _cmp(lhs: Any, rhs: Any, t: Any) -> tuple[str, Set, Set, Set]:
-    if t is SCALAR:
+    if t.__class__ is Scalar:
         return _leaf(lhs, rhs)
     t = _resolve(t, rhs if lhs is MISSING or lhs is None else lhs)
     if _empty(lhs) and _empty(rhs):
@@ -502,7 +511,11 @@ def from_openapi(schema: dict[str, Any] | None) -> Any:
         return MapType(fields, element, atomic=schema.get("x-kubernetes-map-type") == "atomic")
     if schema.get("x-kubernetes-preserve-unknown-fields"):
         return UNTYPED
-    return SCALAR
+    return _SCALAR_KINDS.get(kind, SCALAR)
+
+
+# kube-openapi schemaconv: integer and number are both "numeric"
+_SCALAR_KINDS = {"string": STRING, "integer": NUMERIC, "number": NUMERIC, "boolean": BOOLEAN}
 
 
 # --- validation ---------------------------------------------------------------------------
@@ -561,6 +574,48 @@ def _validate(v: Any, t: Any, path: tuple[str, ...], problems: list[str]) -> Non
                     return
             _validate(v[key], OPEN_VALUE if sub is None else sub,
                       (*path, fieldpath.field(key)), problems)
+    elif t.__class__ is Scalar and t.kind:
+        problem = _scalar_problem(t.kind, v)
+        if problem:
+            problems.append(f"{where}: {problem}")
+
+
+def _scalar_problem(kind: str, v: Any) -> str:
+    """``validateScalar`` (typed/helpers.go), each kind worded with its own Go verb."""
+    if kind == "numeric":
+        if isinstance(v, bool) or not isinstance(v, int | float):
+            return f"expected numeric (int or float), got {_go_type(v)}"   # %T
+    elif kind == "string":
+        if not isinstance(v, str):
+            return f"expected string, got &value.valueUnstructured{{Value:{_go_sharp(v)}}}"
+    elif kind == "boolean" and not isinstance(v, bool):
+        return f"expected boolean, got {_go_value(v)}"
+    return ""
+
+
+def _go_type(v: Any) -> str:
+    """Go's ``%T`` of a decoded JSON value (encoding/json decodes numbers as float64)."""
+    if isinstance(v, bool):
+        return "bool"
+    if isinstance(v, str):
+        return "string"
+    if isinstance(v, dict):
+        return "map[string]interface {}"
+    if isinstance(v, list):
+        return "[]interface {}"
+    return "float64"
+
+
+def _go_sharp(v: Any) -> str:
+    """Go's ``%#v`` of a decoded JSON value."""
+    if isinstance(v, str):
+        return json.dumps(v, ensure_ascii=False)
+    if isinstance(v, dict):
+        return "map[string]interface {}{" + ", ".join(
+            f"{json.dumps(k, ensure_ascii=False)}:{_go_sharp(v[k])}" for k in sorted(v)) + "}"
+    if isinstance(v, list):
+        return "[]interface {}{" + ", ".join(_go_sharp(x) for x in v) + "}"
+    return _go_v(v)
 
 
 def _item_problem(t: ListType, item: Any) -> str:
@@ -598,4 +653,6 @@ def _go_v(v: Any) -> str:
         return "[" + " ".join(_go_v(x) for x in v) + "]"
     if v is None:
         return "<nil>"
+    if isinstance(v, float) and v.is_integer() and abs(v) < 1e21:
+        return str(int(v))   # Go's %v of a whole float64 has no ".0"
     return str(v)

@@ -320,6 +320,8 @@ def test_an_apply_body_is_held_to_the_servers_decoding_limits(http: Http, ns_pat
      '.metadata.finalizers: duplicate entries for key [="a.example/b"]'),
     ({"metadata": {"name": "t", "labels": ["x"]}, "spec": {"value": 1}},
      ".metadata.labels: expected map, got &{[x]}"),
+    ({"metadata": {"name": "t"}, "spec": {"value": "seven"}},
+     ".spec.value: expected numeric (int or float), got string"),
 ])
 def test_an_apply_the_schema_cannot_read_is_a_500_as_on_kube(
         http: Http, ns_path: str, body: dict[str, Any], message: str) -> None:

@@ -152,3 +152,29 @@ def test_every_problem_is_reported_not_just_the_first() -> None:
     assert typed.validate({"items": [{"name": "a"}, {"name": "a"}], "tags": ["x", "x"]},
                           KEYED) == ['.items: duplicate entries for key [name="a",port=80]',
                                      '.tags: duplicate entries for key [="x"]']
+
+
+SCALARS = typed.from_openapi({"type": "object", "properties": {
+    "count": {"type": "integer"}, "ratio": {"type": "number"}, "name": {"type": "string"},
+    "on": {"type": "boolean"}, "port": {"x-kubernetes-int-or-string": True}}})
+
+
+@pytest.mark.parametrize(("value", "problem"), [
+    # validateScalar (structured-merge-diff typed/helpers.go); kube-openapi's schemaconv makes
+    # integer and number both "numeric". The numeric wording (Go's %T, numbers decoded as
+    # float64) is the one kube users quote: ".spec.replicas: expected numeric (int or float),
+    # got string".
+    ({"count": "lots"}, ".count: expected numeric (int or float), got string"),
+    ({"ratio": True}, ".ratio: expected numeric (int or float), got bool"),
+    ({"count": {"a": 1}}, ".count: expected numeric (int or float), got map[string]interface {}"),
+    ({"name": 5}, ".name: expected string, got &value.valueUnstructured{Value:5}"),
+    ({"on": "yes"}, ".on: expected boolean, got &{yes}"),
+])
+def test_a_scalar_of_the_wrong_kind_is_refused(value: Any, problem: str) -> None:
+    assert typed.validate(value, SCALARS) == [problem]
+
+
+def test_scalars_of_the_right_kind_and_int_or_string_pass() -> None:
+    assert typed.validate({"count": 3, "ratio": 0.5, "name": "n", "on": False, "port": "http"},
+                          SCALARS) == []
+    assert typed.validate({"count": 3.0, "port": 8080, "name": None}, SCALARS) == []
