@@ -23,7 +23,6 @@ for the built-ins, from ``builtin_types``. Values a schema does not describe are
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from mathctl.apiserver.fieldmanager import fieldpath
@@ -587,7 +586,7 @@ def _scalar_problem(kind: str, v: Any) -> str:
             return f"expected numeric (int or float), got {_go_type(v)}"   # %T
     elif kind == "string":
         if not isinstance(v, str):
-            return f"expected string, got &value.valueUnstructured{{Value:{_go_sharp(v)}}}"
+            return f"expected string, got &value.valueUnstructured{{Value:{_go(v, sharp=True)}}}"
     elif kind == "boolean" and not isinstance(v, bool):
         return f"expected boolean, got {_go_value(v)}"
     return ""
@@ -604,18 +603,6 @@ def _go_type(v: Any) -> str:
     if isinstance(v, list):
         return "[]interface {}"
     return "float64"
-
-
-def _go_sharp(v: Any) -> str:
-    """Go's ``%#v`` of a decoded JSON value."""
-    if isinstance(v, str):
-        return json.dumps(v, ensure_ascii=False)
-    if isinstance(v, dict):
-        return "map[string]interface {}{" + ", ".join(
-            f"{json.dumps(k, ensure_ascii=False)}:{_go_sharp(v[k])}" for k in sorted(v)) + "}"
-    if isinstance(v, list):
-        return "[]interface {}{" + ", ".join(_go_sharp(x) for x in v) + "}"
-    return _go_v(v)
 
 
 def _item_problem(t: ListType, item: Any) -> str:
@@ -641,18 +628,11 @@ def _item_problem(t: ListType, item: Any) -> str:
 
 def _go_value(v: Any) -> str:
     """A ``value.Value`` printed with Go's ``%v``: ``&{…}`` around the value as Go prints it."""
-    return "&{" + _go_v(v) + "}"
+    return "&{" + _go(v) + "}"
 
 
-def _go_v(v: Any) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, dict):
-        return "map[" + " ".join(f"{k}:{_go_v(v[k])}" for k in sorted(v)) + "]"
-    if isinstance(v, list):
-        return "[" + " ".join(_go_v(x) for x in v) + "]"
-    if v is None:
-        return "<nil>"
-    if isinstance(v, float) and v.is_integer() and abs(v) < 1e21:
-        return str(int(v))   # Go's %v of a whole float64 has no ".0"
-    return str(v)
+def _go(v: Any, *, sharp: bool = False) -> str:
+    """Go's ``%v`` / ``%#v`` of a decoded JSON value (loaded only when an apply is refused)."""
+    from mathctl.apiserver.validation.schema import go_value
+
+    return go_value(v, sharp=sharp)
