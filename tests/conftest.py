@@ -13,15 +13,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hypothesis import settings
+from hypothesis import HealthCheck, settings
 
 from mathctl.cluster import EMBEDDED, Cluster, connect
 
+# Tests never fail on timing: hypothesis's per-example deadline and its "input generation is
+# slow" health check both measure wall time, which a loaded 2-core machine stretches.
+_NO_TIMING = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow]}
+settings.register_profile("mathctl", **_NO_TIMING)
 # CI (which sets CI=true) replays the same examples every run, so a red run can be reproduced
 # and a rare slow example cannot make one run differ from the next; locally hypothesis explores.
-settings.register_profile("ci", derandomize=True, print_blob=True)
-if os.environ.get("CI"):
-    settings.load_profile("ci")
+settings.register_profile("ci", derandomize=True, print_blob=True, **_NO_TIMING)
+settings.load_profile("ci" if os.environ.get("CI") else "mathctl")
 
 ROOT = Path(__file__).resolve().parent.parent
 CRD_DIR = ROOT / "crds"
