@@ -459,3 +459,19 @@ def test_kubectl_apply_then_apply_server_side_needs_no_force(kubectl: Any, http:
     again = kubectl("apply", "-n", namespace, "-f", str(manifest))
     assert again.returncode == 0, again.stderr
     assert http.get(path).json()["spec"] == {"value": 3}
+
+
+@pytest.mark.parametrize("body", [
+    # JSON (what kubectl and the clients send) and the same object as YAML read the same
+    f'{{"apiVersion": "{NUMBER_API}", "kind": "Number", "metadata": {{"name": "y"}}, '
+    '"spec": {"value": 9223372036854775807}}',
+    f"apiVersion: {NUMBER_API}\nkind: Number\nmetadata:\n  name: y\nspec:\n  value: "
+    "9223372036854775807\n",
+    # flow-style YAML that is not JSON still goes to the YAML reader
+    f"{{apiVersion: {NUMBER_API}, kind: Number, metadata: {{name: y}}, "
+    "spec: {value: 9223372036854775807}}",
+])
+def test_an_apply_body_is_json_or_yaml(http: Http, ns_path: str, body: str) -> None:
+    r = http.patch(f"{ns_path}/numbers/y?fieldManager=m", raw=body.encode(), content_type=APPLY)
+    assert r.status_code == 201, r.text
+    assert r.json()["spec"] == {"value": 9223372036854775807}
