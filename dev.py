@@ -26,6 +26,7 @@ import sys
 import tempfile
 import venv
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
@@ -62,6 +63,13 @@ def run(*args: str | Path, env: dict[str, str] | None = None) -> int:
     return subprocess.run([str(a) for a in args], cwd=ROOT, env=env).returncode
 
 
+def _on_termination(handler: Any) -> None:
+    """``handler`` for SIGTERM and SIGHUP (the terminal closed), which by default end Python
+    without running ``finally`` blocks."""
+    for signum in (signal.SIGTERM, getattr(signal, "SIGHUP", signal.SIGTERM)):
+        signal.signal(signum, handler)
+
+
 def _env(**extra: str) -> dict[str, str]:
     env = dict(os.environ)
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
@@ -87,6 +95,9 @@ def test(extra: list[str]) -> int:
     # A private embedded cluster for this run, so notebooks never touch the learner's own one.
     # Set MATHCTL_CLUSTER=<context> to run the same suite against a real cluster instead.
     home = tempfile.mkdtemp(prefix="mathctl-test-")
+    # A CI timeout or a `kill` ends the run through the finally below, so the private cluster
+    # is stopped and its files removed rather than left running.
+    _on_termination(lambda signum, _frame: sys.exit(128 + signum))
     # Static views: under nbval a live view shows one snapshot and starts no thread.
     env = _env(MATHCTL_HOME=home, MATHCTL_STATIC_VIEWS="1")
     env.setdefault("MATHCTL_CLUSTER", "embedded")
@@ -133,8 +144,7 @@ def lab(extra: list[str]) -> int:
         jupyter.terminate()
         raise SystemExit(128 + signum)
 
-    for signum in (signal.SIGTERM, getattr(signal, "SIGHUP", signal.SIGTERM)):
-        signal.signal(signum, end)
+    _on_termination(end)
     try:
         while True:
             try:
