@@ -148,8 +148,8 @@ def apply_patch(handlers: Handlers, resource: Resource, namespace: str, name: st
     if resource.is_custom and resource.schema:
         from mathctl.apiserver.validation import schema
 
-        # Fields the schema does not know are pruned from the result (and reported by the
-        # fieldValidation rules there); they are nobody's.
+        # The typed read above refused what the schema does not declare; pruning is the CR
+        # decoder's safety net for anything it let through, which then is nobody's.
         known = copy.deepcopy(config)
         schema.prune(resource.schema, known)
     else:
