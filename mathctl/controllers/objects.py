@@ -32,6 +32,10 @@ Body = dict[str, Any]
 BeforeWrite = Callable[[Write], None]
 
 CONTROLLER_UID_LABEL = f"{GROUP}/controller-uid"
+# Who the package's controllers write as, in every object's managedFields. Without it the
+# server names them after the client's user agent ("OpenAPI-Generator"), which says nothing
+# to someone reading `kubectl get … --show-managed-fields` (apiserver handlers/rest.go).
+FIELD_MANAGER = "mathctl"
 """Label on every child naming its controller's uid, so a parent lists exactly its children
 (``-l math.mathctl.example/controller-uid=<uid>``) instead of the whole namespace. A uid, not
 a name: label values stop at 63 characters while object names may be 253, and a parent
@@ -156,7 +160,7 @@ class Objects:
         return self._write(
             "create", kind, name,
             lambda: self.custom.create_namespaced_custom_object(
-                GROUP, VERSION, self.namespace, kind.plural, body))
+                GROUP, VERSION, self.namespace, kind.plural, body, field_manager=FIELD_MANAGER))
 
     def update(self, kind: KindNames, body: Body) -> Body:
         """PUT the whole object; ``body`` must carry the resourceVersion that was read."""
@@ -164,7 +168,8 @@ class Objects:
         return self._write(
             "update", kind, name,
             lambda: self.custom.replace_namespaced_custom_object(
-                GROUP, VERSION, self.namespace, kind.plural, name, body))
+                GROUP, VERSION, self.namespace, kind.plural, name, body,
+                field_manager=FIELD_MANAGER))
 
     def update_status(self, kind: KindNames, body: Body) -> Body:
         """PUT to the ``/status`` subresource (the server ignores spec and metadata changes)."""
@@ -172,7 +177,8 @@ class Objects:
         return self._write(
             "status", kind, name,
             lambda: self.custom.replace_namespaced_custom_object_status(
-                GROUP, VERSION, self.namespace, kind.plural, name, body))
+                GROUP, VERSION, self.namespace, kind.plural, name, body,
+                field_manager=FIELD_MANAGER))
 
     def delete(self, kind: KindNames, obj: Mapping[str, Any]) -> None:
         """Delete exactly this object: its uid and resourceVersion are preconditions."""

@@ -30,6 +30,7 @@ from kubernetes.client.exceptions import ApiException
 
 from mathctl.controllers.cache import Cache
 from mathctl.controllers.objects import (
+    FIELD_MANAGER,
     BeforeWrite,
     describe_error,
     is_already_exists,
@@ -152,12 +153,13 @@ def _act(io: _Cluster, action: Action) -> None:
     if isinstance(action, Create):
         io.write("create", "Ingress", action.ingress["metadata"]["name"],
                  lambda: io.networking.create_namespaced_ingress(
-                     io.namespace, action.ingress, _preload_content=False))
+                     io.namespace, action.ingress, field_manager=FIELD_MANAGER,
+                     _preload_content=False))
     elif isinstance(action, Update):
         io.write("update", "Ingress", action.ingress["metadata"]["name"],
                  lambda: io.networking.replace_namespaced_ingress(
                      action.ingress["metadata"]["name"], io.namespace, action.ingress,
-                     _preload_content=False))
+                     field_manager=FIELD_MANAGER, _preload_content=False))
     # Nothing and Conflict write nothing to the Ingress: that is the point of them.
 
 
@@ -170,7 +172,7 @@ def _write_status(io: _Cluster, body: Body, status: ServiceExposeStatus) -> None
     name = body["metadata"]["name"]
     io.write("status", KIND, name, lambda: io.custom.replace_namespaced_custom_object_status(
         GROUP, VERSION, io.namespace, PLURAL, name, {**body, "status": wanted},
-        _preload_content=False))
+        field_manager=FIELD_MANAGER, _preload_content=False))
 
 
 def _status_of(body: Body) -> ServiceExposeStatus | None:

@@ -90,3 +90,18 @@ def test_creating_in_a_terminating_or_deleted_namespace_is_recognised(
     assert missing.value.status == 409 and is_conflict(missing.value)
     assert not is_namespace_terminating(missing.value)
     assert "Precondition failed: UID in precondition" in describe_error(missing.value)
+
+
+def test_the_package_writes_as_the_mathctl_field_manager(kube: Kube) -> None:
+    """Each write names its manager (``fieldManager``), so managedFields say who wrote what;
+    without it the server would name the client's user agent (apiserver
+    pkg/endpoints/handlers/rest.go, managerOrUserAgent)."""
+    parent = kube.create("Tuple", "owner", [1])
+    o = objects(kube)
+    child = o.create(NUMBER, new_child(NUMBER, "owner-0", {"value": 1}, parent,
+                                       kube.namespace))
+    child["status"] = {"fizzBuzz": "1"}
+    o.update_status(NUMBER, child)
+    managed = (kube.get("Number", "owner-0") or {})["metadata"]["managedFields"]
+    assert {(e["manager"], e["operation"], e.get("subresource", "")) for e in managed} == {
+        ("mathctl", "Update", ""), ("mathctl", "Update", "status")}
