@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mathctl.apiserver.endpoints.patch import PatchError
-from mathctl.apiserver.validation.schema import go_value
+from mathctl.apiserver.validation.schema import go_type, go_value
 
 __all__ = ["SUPPORTED_KINDS", "StrategicPatchError", "UnsupportedStrategicMergePatch",
            "strategic_merge_patch"]
@@ -277,14 +277,14 @@ def _merge_set_element_orders(original: dict[str, Any], patch: dict[str, Any],
     for directive_key in [k for k in patch if k.startswith(_SET_ORDER)]:
         order = patch.pop(directive_key)
         if not isinstance(order, list):
-            raise _unknown(f"expected a []interface {{}}, but received a {_go_kind(order)}")
+            raise _unknown(f"expected a []interface {{}}, but received a {go_type(order)}")
         key = _extract_key(directive_key, _SET_ORDER)
         found_original, found_patch = key in original, key in patch
         original_list = original.get(key) if found_original else None
         patch_list = patch.get(key) if found_patch else None
         for value in (original_list, patch_list):
             if value is not None and not isinstance(value, list):
-                raise _unknown(f"expected a []interface {{}}, but received a {_go_kind(value)}")
+                raise _unknown(f"expected a []interface {{}}, but received a {go_type(value)}")
         subschema, meta = schema.lookup(key)
         strategy = _retain_and_primary(meta.strategies)
         _validate_set_order(patch_list or [], order, meta.merge_key)
@@ -335,7 +335,7 @@ def _merge_key_equal(left: Any, right: Any, merge_key: str) -> bool:
         return _same(left, right)
     if not isinstance(left, dict) or not isinstance(right, dict):
         raise _unknown("expected a map[string]interface {}, but received a "
-                       f"{_go_kind(left if not isinstance(left, dict) else right)}")
+                       f"{go_type(left if not isinstance(left, dict) else right)}")
     for item in (left, right):
         if merge_key not in item:
             raise _unknown(f"map: {_go(item)} does not contain declared merge key: {merge_key}")
@@ -441,7 +441,7 @@ def _partition_maps(merged: list[Any], by: list[Any], merge_key: str
     for item in merged:
         if not isinstance(item, dict):
             raise _unknown(f"expected a map[string]interface {{}}, but received a "
-                           f"{_go_kind(item)}")
+                           f"{go_type(item)}")
         if merge_key not in item:
             raise _unknown(f"map: {_go(item)} does not contain declared merge key: {merge_key}")
         found = any(isinstance(b, dict) and merge_key in b and _same(b[merge_key], item[merge_key])
@@ -455,7 +455,7 @@ def _split_deletes(items: list[Any]) -> tuple[list[Any], list[Any]]:
     for item in items:
         if not isinstance(item, dict):
             raise _unknown(f"expected a map[string]interface {{}}, but received a "
-                           f"{_go_kind(item)}")
+                           f"{go_type(item)}")
         (delete if item.get(_DIRECTIVE) == "delete" else keep).append(item)
     return keep, delete
 
@@ -675,9 +675,6 @@ def _go_type(value: Any) -> str:
     return "nil"
 
 
-def _go_kind(value: Any) -> str:
-    return {"map": "map[string]interface {}", "slice": "[]interface {}", "nil": "<nil>"}.get(
-        _go_type(value), _go_type(value))
 
 
 def _same(a: Any, b: Any) -> bool:

@@ -17,12 +17,11 @@ from __future__ import annotations
 
 import copy
 import datetime as _dt
-import json
 import re
 from collections.abc import Mapping
 from typing import Any
 
-from mathctl.apiserver.validation.schema import go_float
+from mathctl.apiserver.validation.schema import go_float, go_json
 
 __all__ = ["TableError", "build_table", "default_columns", "evaluate_jsonpath", "human_duration",
            "parse_jsonpath"]
@@ -249,30 +248,12 @@ def _age(timestamp: Any, now: _dt.datetime) -> str:
     return human_duration((now - when).total_seconds())
 
 
-def _go_json(value: Any) -> str:
-    """Go's ``json.Marshal`` of a decoded JSON value (HTML-safe escaping included)."""
-    text = json.dumps(_whole_floats_as_ints(value), separators=(",", ":"), sort_keys=True,
-                      ensure_ascii=False, default=str)
-    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
-
-
-def _whole_floats_as_ints(value: Any) -> Any:
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e21:
-        return int(value)
-    if isinstance(value, Mapping):
-        return {k: _whole_floats_as_ints(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_whole_floats_as_ints(v) for v in value]
-    return value
-
-
 def _print_text(value: Any) -> str:
     """How a ``type: string`` column prints its value (jsonpath ``PrintResults``)."""
     if value is None:
         return "<no value>"  # text/template's rendering of a nil interface
     if isinstance(value, Mapping | list):
-        return _go_json(value)
+        return go_json(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from mathctl.apiserver.endpoints import decode, errors
 from mathctl.apiserver.fieldmanager import fieldpath, managedfields, typed
+from mathctl.apiserver.registry import meta
 from mathctl.apiserver.registry.conversion import view
 from mathctl.apiserver.registry.registry import Resource
 from mathctl.apiserver.storage.store import encode
@@ -207,7 +208,6 @@ def apply_patch(handlers: Handlers, resource: Resource, namespace: str, name: st
 
 KUBECTL = "kubectl"
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
-TOTAL_ANNOTATION_SIZE_LIMIT = 256 * 1024
 
 
 def _not_from_client_side_apply(resource: Resource, manager: str, live: dict[str, Any],
@@ -255,7 +255,7 @@ def _update_last_applied(merged: dict[str, Any], config: dict[str, Any]) -> bool
     client-side apply's annotation gets kubectl's applied configuration there, so a later
     client-side ``kubectl apply`` computes its three-way patch from what was really applied.
     The annotation is left out when the annotations would pass kube's 256 KiB total."""
-    import json
+    from mathctl.apiserver.validation.schema import go_json
 
     annotations = (merged.get("metadata") or {}).get("annotations")
     if not isinstance(annotations, dict) or not annotations.get(LAST_APPLIED):
@@ -265,20 +265,10 @@ def _update_last_applied(merged: dict[str, Any], config: dict[str, Any]) -> bool
     body_annotations = (body.get("metadata") or {}).get("annotations")
     if isinstance(body_annotations, dict):
         body_annotations.pop(LAST_APPLIED, None)
-    # encoding/json over an unstructured map: sorted keys, no spaces
-    text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    for char, escaped in _GO_HTML_ESCAPES:
-        text = text.replace(char, escaped)
-    annotations[LAST_APPLIED] = text
-    if sum(len(k.encode()) + len(str(v).encode()) for k, v in annotations.items()) \
-            > TOTAL_ANNOTATION_SIZE_LIMIT:
+    annotations[LAST_APPLIED] = go_json(body)   # encoding/json over an unstructured map
+    if meta.annotations_size(annotations) > meta.TOTAL_ANNOTATION_SIZE_LIMIT:
         del annotations[LAST_APPLIED]
     return annotations.get(LAST_APPLIED) != before
-
-
-# encoding/json's default HTMLEscape (and its line/paragraph separator escapes)
-_GO_HTML_ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
-                    ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
 
 
 def _with_body_extras(config: dict[str, Any], merged: dict[str, Any]) -> dict[str, Any]:

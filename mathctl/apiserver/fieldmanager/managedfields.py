@@ -359,8 +359,9 @@ def _cap_update_managers(managers: Managers) -> None:
     updaters = [k for k in managers if k[1] == UPDATE]
     if len(updaters) <= MAX_UPDATE_MANAGERS:
         return
-    # oldest first (whole seconds), ties by the manager's identifier
-    updaters.sort(key=lambda k: (_seconds(managers[k].time), _identifier(k)))
+    # oldest first (whole seconds: the times are kept in kube's fixed form, so they sort as
+    # text, a missing one first), ties by the manager's identifier
+    updaters.sort(key=lambda k: (managers[k].time or "", _identifier(k)))
     first_of_version: dict[str, Key] = {}
     length = len(updaters)
     for key in updaters:
@@ -380,17 +381,6 @@ def _cap_update_managers(managers: Managers) -> None:
                                  entry.time)
         del managers[key]
         length -= 1
-
-
-def _seconds(when: str | None) -> int:
-    if not when:
-        return 0
-    from datetime import datetime
-
-    try:
-        return int(datetime.fromisoformat(when.replace("Z", "+00:00")).timestamp())
-    except ValueError:
-        return 0
 
 
 def apply(live: dict[str, Any], config: dict[str, Any], managers: Managers, key: Key,

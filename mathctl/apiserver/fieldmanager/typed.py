@@ -581,28 +581,18 @@ def _validate(v: Any, t: Any, path: tuple[str, ...], problems: list[str]) -> Non
 
 def _scalar_problem(kind: str, v: Any) -> str:
     """``validateScalar`` (typed/helpers.go), each kind worded with its own Go verb."""
+    from mathctl.apiserver.validation.schema import go_type, go_value
+
     if kind == "numeric":
         if isinstance(v, bool) or not isinstance(v, int | float):
-            return f"expected numeric (int or float), got {_go_type(v)}"   # %T
+            return f"expected numeric (int or float), got {go_type(v)}"   # %T
     elif kind == "string":
         if not isinstance(v, str):
-            return f"expected string, got &value.valueUnstructured{{Value:{_go(v, sharp=True)}}}"
+            return ("expected string, got "
+                    f"&value.valueUnstructured{{Value:{go_value(v, sharp=True)}}}")
     elif kind == "boolean" and not isinstance(v, bool):
         return f"expected boolean, got {_go_value(v)}"
     return ""
-
-
-def _go_type(v: Any) -> str:
-    """Go's ``%T`` of a decoded JSON value (encoding/json decodes numbers as float64)."""
-    if isinstance(v, bool):
-        return "bool"
-    if isinstance(v, str):
-        return "string"
-    if isinstance(v, dict):
-        return "map[string]interface {}"
-    if isinstance(v, list):
-        return "[]interface {}"
-    return "float64"
 
 
 def _item_problem(t: ListType, item: Any) -> str:
@@ -627,12 +617,8 @@ def _item_problem(t: ListType, item: Any) -> str:
 
 
 def _go_value(v: Any) -> str:
-    """A ``value.Value`` printed with Go's ``%v``: ``&{…}`` around the value as Go prints it."""
-    return "&{" + _go(v) + "}"
-
-
-def _go(v: Any, *, sharp: bool = False) -> str:
-    """Go's ``%v`` / ``%#v`` of a decoded JSON value (loaded only when an apply is refused)."""
+    """A ``value.Value`` printed with Go's ``%v``: ``&{…}`` around the value as Go prints it
+    (the schema engine, which holds Go's formatting, is loaded only when an apply is refused)."""
     from mathctl.apiserver.validation.schema import go_value
 
-    return go_value(v, sharp=sharp)
+    return "&{" + go_value(v) + "}"

@@ -9,8 +9,18 @@ from __future__ import annotations
 
 import random
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
+
+# apimachinery ValidateAnnotationsSize: TotalAnnotationSizeLimitB
+TOTAL_ANNOTATION_SIZE_LIMIT = 256 * 1024
+
+
+def annotations_size(annotations: Mapping[str, Any]) -> int:
+    """The bytes of every key and value together, as kube counts them against the limit."""
+    return sum(len(k.encode()) + len(str(v).encode()) for k, v in annotations.items())
+
 
 # names.SimpleNameGenerator: 5 characters from an alphabet without vowels or look-alikes.
 _ALPHABET = "bcdfghjklmnpqrstvwxz2456789"

@@ -39,12 +39,16 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from mathctl.apiserver.registry.meta import TOTAL_ANNOTATION_SIZE_LIMIT, annotations_size
+
 __all__ = [
     "FieldError",
     "aggregate",
     "apply_crd_defaults",
     "apply_defaults",
+    "go_json",
     "go_quote",
+    "go_type",
     "go_value",
     "list_type_errors",
     "prune",
@@ -187,6 +191,42 @@ def go_value(value: Any, *, sharp: bool = False) -> str:
             return "[]interface {}{" + ", ".join(go_value(v, sharp=True) for v in value) + "}"
         return "[" + " ".join(go_value(v) for v in value) + "]"
     return str(value)
+
+
+def go_json(value: Any) -> str:
+    """Go's ``json.Marshal`` of a decoded JSON value: sorted keys, no spaces, whole floats
+    without ``.0``, and its default HTML-safe escaping."""
+    text = json.dumps(_whole_floats_as_ints(value), separators=(",", ":"), sort_keys=True,
+                      ensure_ascii=False, default=str)
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def _whole_floats_as_ints(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e21:
+        return int(value)
+    if isinstance(value, Mapping):
+        return {k: _whole_floats_as_ints(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_whole_floats_as_ints(v) for v in value]
+    return value
+
+
+def go_type(value: Any) -> str:
+    """Go's ``%T`` of a value decoded from JSON into ``interface{}``."""
+    if isinstance(value, Mapping):
+        return "map[string]interface {}"
+    if isinstance(value, list):
+        return "[]interface {}"
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "int64"
+    if isinstance(value, float):
+        return "float64"
+    if isinstance(value, str):
+        return "string"
+    return "<nil>"
 
 
 def _error_body(reason: str, bad_value: Any, detail: str) -> str:
@@ -1780,10 +1820,9 @@ def _labels_and_annotations(meta: Mapping[str, Any]) -> list[FieldError]:
     for key in annotations:
         errors.extend(_invalid("metadata.annotations", key, m)
                       for m in qualified_name_errors(key.lower()))
-    total = sum(len(k.encode()) + len(str(v).encode()) for k, v in annotations.items())
-    if total > 256 * 1024:
+    if annotations_size(annotations) > TOTAL_ANNOTATION_SIZE_LIMIT:
         errors.append(FieldError.make("FieldValueTooLong", "metadata.annotations", "",
-                                      f"must have at most {256 * 1024} bytes"))
+                                      f"must have at most {TOTAL_ANNOTATION_SIZE_LIMIT} bytes"))
     return errors
 
 
