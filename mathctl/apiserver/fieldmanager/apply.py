@@ -265,7 +265,9 @@ def _update_last_applied(merged: dict[str, Any], config: dict[str, Any]) -> bool
     body_annotations = (body.get("metadata") or {}).get("annotations")
     if isinstance(body_annotations, dict):
         body_annotations.pop(LAST_APPLIED, None)
-    annotations[LAST_APPLIED] = go_json(body)   # encoding/json over an unstructured map
+    # buildLastApplied: runtime.Encode with unstructuredJSONScheme, json.NewEncoder(w).Encode
+    # over the map, which ends the value with a newline
+    annotations[LAST_APPLIED] = go_json(body) + "\n"
     if meta.annotations_size(annotations) > meta.TOTAL_ANNOTATION_SIZE_LIMIT:
         del annotations[LAST_APPLIED]
     return annotations.get(LAST_APPLIED) != before

@@ -130,7 +130,8 @@ def test_kubectl_server_side_apply_takes_over_from_client_side_apply(
     """lastappliedmanager.go: for the manager "kubectl", a conflict on a field that the
     last-applied annotation holds with the live value is no conflict (the upgrade from
     client-side apply); lastappliedupdater.go then writes kubectl's applied configuration into
-    the annotation (encoding/json: sorted keys, no spaces)."""
+    the annotation (unstructuredJSONScheme's json.NewEncoder(w).Encode: sorted keys, no spaces,
+    and the newline Encode ends every value with)."""
     path = _client_side_applied(http, ns_path, "csa", 1)
     r = apply(http, path, number("csa", 2), "kubectl")
     assert r.status_code == 200, r.text
@@ -139,7 +140,7 @@ def test_kubectl_server_side_apply_takes_over_from_client_side_apply(
     assert entries(obj)[("kubectl", "Apply", "")] == {"f:spec": {"f:value": {}}}
     assert obj["metadata"]["annotations"][LAST_APPLIED] == (
         f'{{"apiVersion":"{NUMBER_API}","kind":"Number","metadata":{{"name":"csa"}},'
-        '"spec":{"value":2}}')
+        '"spec":{"value":2}}\n')
 
 
 def test_the_take_over_is_only_for_kubectl_and_only_for_unchanged_fields(
