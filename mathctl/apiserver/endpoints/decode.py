@@ -286,17 +286,24 @@ def body_json(body: bytes, content_type: str) -> bytes:
     return body
 
 
+def without_managed_fields(obj: Any) -> Any:
+    """``obj`` with its ``metadata.managedFields`` left out (a shallow copy, or ``obj`` itself
+    when it has none), for the checks that look at what clients wrote."""
+    md = obj.get("metadata") if isinstance(obj, dict) else None
+    if not isinstance(md, dict) or "managedFields" not in md:
+        return obj
+    return {**obj, "metadata": {k: v for k, v in md.items() if k != "managedFields"}}
+
+
 def check_object_size(obj: Any) -> None:
     """413 when an object built by the server (a patch result) is over the request limit."""
     from mathctl.apiserver.storage.store import encode
 
     if len(encode(obj)) > MAX_BODY_BYTES:
         raise too_large()
-    md = obj.get("metadata") if isinstance(obj, dict) else None
-    if isinstance(md, dict) and "managedFields" in md:
-        # The server's own field sets run four levels deeper than the fields they name; the
-        # bound is on what clients wrote.
-        obj = {**obj, "metadata": {k: v for k, v in md.items() if k != "managedFields"}}
+    # The server's own field sets run four levels deeper than the fields they name; the bound
+    # is on what clients wrote.
+    obj = without_managed_fields(obj)
     try:
         sanitize(obj)  # a patch can nest values deeper than either document: hold the bound
     except DecodeError as exc:

@@ -695,12 +695,9 @@ def _fake_entry(obj: dict[str, Any]) -> Entry:
 def _check_patched_types(resource: Resource, patched: dict[str, Any], body: bytes) -> None:
     """Go's type errors for a patch result. The stored managedFields were the server's own
     and decoded once already: unless the patch names them, they are not walked again."""
-    md = patched.get("metadata")
     names_them = b"managedFields" in body or b"\\u" in body   # or might, through an escape
-    if not names_them and isinstance(md, dict) and "managedFields" in md:
-        patched = {**patched, "metadata": {k: v for k, v in md.items() if k != "managedFields"}}
-    gotypes.check_resource(resource.group, resource.kind, resource.version,
-                           resource.is_custom, patched)
+    gotypes.check_resource(resource.group, resource.kind, resource.version, resource.is_custom,
+                           patched if names_them else decode.without_managed_fields(patched))
 
 
 # ObjectMeta's fields tagged ``json:",omitempty"`` whose empty value Go leaves out
